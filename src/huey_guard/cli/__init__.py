@@ -1,0 +1,1 @@
+"""Command-line entry points: ``huey-nullscan`` and ``huey-guard``."""

@@ -1,0 +1,1 @@
+"""Guards: turn analyzer annotations into argument validators and safe_call wrappers."""
