@@ -34,6 +34,8 @@ CODES: dict[str, CodeInfo] = {
     for info in (
         CodeInfo("NS001", "syntax-error", Severity.ERROR, "the file cannot be parsed"),
         CodeInfo("NS002", "unreadable-file", Severity.ERROR, "the file cannot be read or decoded"),
+        CodeInfo("NS003", "unused-suppression", Severity.WARNING,
+                 "a `# nullscan: ignore` comment suppresses nothing (--warn-unused-ignores)"),
         CodeInfo("NS101", "none-attribute", Severity.ERROR,
                  "attribute access or method call on a value that may be None"),
         CodeInfo("NS102", "none-subscript", Severity.ERROR, "subscript of a value that may be None"),
