@@ -34,20 +34,46 @@ CODES: dict[str, CodeInfo] = {
     for info in (
         CodeInfo("NS001", "syntax-error", Severity.ERROR, "the file cannot be parsed"),
         CodeInfo("NS002", "unreadable-file", Severity.ERROR, "the file cannot be read or decoded"),
-        CodeInfo("NS003", "unused-suppression", Severity.WARNING,
-                 "a `# nullscan: ignore` comment suppresses nothing (--warn-unused-ignores)"),
-        CodeInfo("NS101", "none-attribute", Severity.ERROR,
-                 "attribute access or method call on a value that may be None"),
-        CodeInfo("NS102", "none-subscript", Severity.ERROR, "subscript of a value that may be None"),
+        CodeInfo(
+            "NS003",
+            "unused-suppression",
+            Severity.WARNING,
+            "a `# nullscan: ignore` comment suppresses nothing (--warn-unused-ignores)",
+        ),
+        CodeInfo(
+            "NS101",
+            "none-attribute",
+            Severity.ERROR,
+            "attribute access or method call on a value that may be None",
+        ),
+        CodeInfo(
+            "NS102", "none-subscript", Severity.ERROR, "subscript of a value that may be None"
+        ),
         CodeInfo("NS103", "none-call", Severity.ERROR, "call of a value that may be None"),
-        CodeInfo("NS104", "none-iteration", Severity.ERROR,
-                 "iteration or unpacking of a value that may be None"),
-        CodeInfo("NS105", "none-operation", Severity.ERROR,
-                 "operator, len(), `in` or `with` applied to a value that may be None"),
-        CodeInfo("NS201", "unguarded-task-parameter", Severity.INFO,
-                 "a task parameter is dereferenced with no None check; guard it with a validator"),
-        CodeInfo("NS901", "internal-error", Severity.ERROR,
-                 "the analyzer failed on this file (see the debug log)"),
+        CodeInfo(
+            "NS104",
+            "none-iteration",
+            Severity.ERROR,
+            "iteration or unpacking of a value that may be None",
+        ),
+        CodeInfo(
+            "NS105",
+            "none-operation",
+            Severity.ERROR,
+            "operator, len(), `in` or `with` applied to a value that may be None",
+        ),
+        CodeInfo(
+            "NS201",
+            "unguarded-task-parameter",
+            Severity.INFO,
+            "a task parameter is dereferenced with no None check; guard it with a validator",
+        ),
+        CodeInfo(
+            "NS901",
+            "internal-error",
+            Severity.ERROR,
+            "the analyzer failed on this file (see the debug log)",
+        ),
     )
 }
 

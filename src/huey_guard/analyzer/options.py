@@ -27,5 +27,9 @@ class ScanOptions:
     def fingerprint(self) -> str:
         """What of these options changes per-file results (part of the cache key)."""
         return repr(
-            (self.all_functions, sorted(self.extra_none_sources), sorted(self.extra_task_decorators))
+            (
+                self.all_functions,
+                sorted(self.extra_none_sources),
+                sorted(self.extra_task_decorators),
+            )
         )

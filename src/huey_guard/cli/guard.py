@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in sorted(COMMANDS.items()):
         module = importlib.import_module(f"huey_guard.cli.commands.{module_name}")
-        sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0] if module.__doc__ else None)
+        sub = subparsers.add_parser(
+            name, help=module.__doc__.splitlines()[0] if module.__doc__ else None
+        )
         module.configure(sub)
         sub.set_defaults(_run=module.run)
     return parser

@@ -1,0 +1,145 @@
+"""``install()`` / ``uninstall()``: instrument an existing Huey instance without forking huey.
+
+Three seams, all on the *instance* (huey's classes are never patched, so two Huey objects in one
+process can be guarded differently, and ``uninstall()`` restores exactly what was there):
+
+- every task class registered now or later gets a guarded ``execute`` (the registry's
+  ``register`` is wrapped, which catches ``task``, ``periodic_task``, ``context_task``, custom
+  wrapper classes and the ``huey.task()(func)`` call form alike);
+- ``enqueue`` runs the producer-side hooks (argument validation) before anything is stored;
+- the runtime object hangs off the instance as ``huey.guard``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from huey_guard.runtime import GuardRuntime, Hook
+
+logger = logging.getLogger("huey_guard")
+
+_ORIGINAL_EXECUTE = "_huey_guard_original_execute"
+_RUNTIME_ATTR = "guard"
+
+
+def install(
+    huey: Any,
+    config: Any = None,
+    manifest: Any = None,
+    hooks: list[Hook] | None = None,
+) -> GuardRuntime:
+    """Guard ``huey``: every registered task and every task defined later.
+
+    ``config`` is what ``huey_guard.config.load_config`` returns (or a mapping / module name it
+    accepts). ``manifest`` is a guard manifest written by ``huey-nullscan --emit-guards`` (a path
+    or a loaded mapping). Installing twice returns the runtime already installed.
+    """
+    existing = getattr(huey, _RUNTIME_ATTR, None)
+    if isinstance(existing, GuardRuntime):
+        return existing
+
+    runtime = GuardRuntime(huey, config)
+    if not runtime.config.enabled:
+        # Disabled means huey behaves exactly as without huey-guard: touch nothing.
+        logger.info("huey-guard is disabled by GLOBAL_CONFIG; %s is left untouched", huey.name)
+        return runtime
+
+    for hook in hooks if hooks is not None else default_hooks(runtime, manifest):
+        runtime.add_hook(hook)
+    setattr(huey, _RUNTIME_ATTR, runtime)
+
+    registry = huey._registry
+    original_register = registry.register
+
+    @functools.wraps(original_register)
+    def register(task_class: type) -> Any:
+        result = original_register(task_class)
+        instrument_task_class(runtime, task_class)
+        return result
+
+    registry.register = register
+    for task_class in list(registry._registry.values()):
+        instrument_task_class(runtime, task_class)
+
+    original_enqueue = huey.enqueue
+
+    @functools.wraps(original_enqueue)
+    def enqueue(task: Any) -> Any:
+        if _is_single_task(task):
+            runtime.before_enqueue(task)
+        return original_enqueue(task)
+
+    huey.enqueue = enqueue
+    return runtime
+
+
+def uninstall(huey: Any) -> None:
+    """Remove every guard ``install()`` added; a no-op when none is installed."""
+    runtime = getattr(huey, _RUNTIME_ATTR, None)
+    if not isinstance(runtime, GuardRuntime):
+        return
+    for task_class in list(huey._registry._registry.values()):
+        original = task_class.__dict__.get(_ORIGINAL_EXECUTE)
+        if original is not None:
+            task_class.execute = original
+            delattr(task_class, _ORIGINAL_EXECUTE)
+    # The wrappers were set as instance attributes; deleting them uncovers the class methods.
+    for name in ("enqueue",):
+        huey.__dict__.pop(name, None)
+    huey._registry.__dict__.pop("register", None)
+    delattr(huey, _RUNTIME_ATTR)
+
+
+def runtime_of(huey: Any) -> GuardRuntime | None:
+    """The runtime installed on ``huey``, if any."""
+    runtime = getattr(huey, _RUNTIME_ATTR, None)
+    return runtime if isinstance(runtime, GuardRuntime) else None
+
+
+def instrument_task_class(runtime: GuardRuntime, task_class: type) -> None:
+    """Replace ``task_class.execute`` with the guarded pipeline (once)."""
+    if _ORIGINAL_EXECUTE in task_class.__dict__:
+        return
+    original = task_class.execute  # type: ignore[attr-defined]
+    for hook in runtime.hooks:
+        prepare = getattr(hook, "prepare_task_class", None)
+        if prepare is not None:
+            try:
+                prepare(task_class)
+            except Exception:
+                logger.exception("guard hook %s could not prepare %s", hook.name, task_class)
+
+    def execute(task: Any) -> Any:
+        return runtime.execute(task, original)
+
+    execute.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(task_class, _ORIGINAL_EXECUTE, original)
+    task_class.execute = execute  # type: ignore[attr-defined]
+
+
+def default_hooks(runtime: GuardRuntime, manifest: Any = None) -> list[Hook]:
+    """The hooks every guarded instance gets, built from its config.
+
+    Each runtime module contributes one factory; the order of the pipeline comes from each
+    hook's ``order`` attribute, not from this list.
+    """
+    hooks: list[Hook] = []
+    for factory in _hook_factories():
+        hook = factory(runtime, manifest)
+        if hook is not None:
+            hooks.append(hook)
+    return hooks
+
+
+def _hook_factories() -> list[Any]:
+    # Imported lazily: a producer that never executes tasks pays only for what it uses.
+    factories: list[Any] = []
+    return factories
+
+
+def _is_single_task(task: Any) -> bool:
+    from huey.api import Task
+
+    return isinstance(task, Task)

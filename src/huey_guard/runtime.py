@@ -1,0 +1,224 @@
+"""The per-task guard pipeline: what runs around every task execution and every enqueue.
+
+Flow (SPEC.md §7): argument validation → None checks → timeout control → the task →
+exception capture → classification → dynamic retry → resource cleanup. Each stage is a *hook*
+contributed by one runtime module; this module only orders the hooks, carries the per-attempt
+state that travels inside the task message, and turns a hook's decision into huey's own retry
+machinery (``RetryTask`` with a delay: a scheduled re-enqueue, never a sleep in a worker).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from huey.exceptions import CancelExecution, RetryTask, TaskLockedException
+
+from huey_guard import events
+
+logger = logging.getLogger("huey_guard.runtime")
+
+# The guard state travels with the task message, under this reserved keyword argument, so the
+# attempt count and the delays survive a worker restart. It is removed before the task runs.
+STATE_KEY = "__huey_guard__"
+
+# huey's control-flow exceptions are decisions already made by huey or the task author.
+# They pass through the guard untouched. (TaskTimeout and RateLimitExceeded exist on huey 3.x.)
+try:  # pragma: no cover - depends on the installed huey major
+    from huey.exceptions import RateLimitExceeded, TaskTimeout
+
+    HUEY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
+        RetryTask,
+        CancelExecution,
+        TaskLockedException,
+        RateLimitExceeded,
+        TaskTimeout,
+        KeyboardInterrupt,
+    )
+except ImportError:  # pragma: no cover - huey 2.x
+    HUEY_CONTROL_FLOW = (RetryTask, CancelExecution, TaskLockedException, KeyboardInterrupt)
+
+
+@dataclass
+class ExecutionContext:
+    """What the hooks know about one attempt of one task."""
+
+    task: Any  # a huey.api.Task
+    runtime: GuardRuntime
+    # Persistent state from the message: {"attempt": int, ...}; hooks may add JSON-able keys.
+    state: MutableMapping[str, Any]
+    started: float = field(default_factory=time.perf_counter)
+    # Seconds spent inside guard code for this attempt (for the performance budget).
+    overhead: float = 0.0
+
+    @property
+    def task_name(self) -> str:
+        return self.runtime.task_name(type(self.task))
+
+    @property
+    def attempt(self) -> int:
+        """How many attempts ran before this one (0 on the first run)."""
+        return int(self.state.get("attempt", 0))
+
+    def event(self, kind: str, **fields: Any) -> events.GuardEvent:
+        """Build and emit an event about this task; returns it."""
+        event = events.GuardEvent(
+            kind=kind,
+            task_id=self.task.id,
+            task_name=self.task_name,
+            attempt=self.attempt,
+            args=tuple(self.task.args),
+            kwargs=dict(self.task.kwargs),
+            queue=self.runtime.huey.name,
+            **fields,
+        )
+        self.runtime.bus.emit(event)
+        return event
+
+
+@dataclass(frozen=True)
+class FailureDecision:
+    """What to do with a failed attempt.
+
+    ``retry`` re-enqueues the task after ``delay`` seconds with ``state`` (and, when given,
+    repaired ``args``/``kwargs``). ``retry=False`` makes this failure final: huey records the
+    error and does not retry either. ``passthrough`` leaves huey's own behaviour untouched
+    (observe mode, or no opinion).
+    """
+
+    retry: bool = False
+    delay: float = 0.0
+    state: Mapping[str, Any] | None = None
+    args: tuple[Any, ...] | None = None
+    kwargs: Mapping[str, Any] | None = None
+    passthrough: bool = False
+    reason: str = ""
+
+
+PASSTHROUGH = FailureDecision(passthrough=True)
+
+
+class Hook:
+    """A stage of the pipeline. Subclasses override what they need; ``order`` sorts them.
+
+    - ``before_enqueue`` runs in the producer; raising stops the enqueue.
+    - ``before_execute`` runs in the worker; raising fails (or, with ``RetryTask``, defers) it.
+    - ``wrap_call`` may wrap the task's callable (e.g. ``safe_call``) — applied once per class.
+    - ``on_failure`` returns a decision or None (no opinion); the first decision wins.
+    - ``on_success`` observes a successful attempt.
+    """
+
+    order = 50
+    name = "hook"
+
+    def before_enqueue(self, runtime: GuardRuntime, task: Any) -> None:
+        return None
+
+    def before_execute(self, ctx: ExecutionContext) -> None:
+        return None
+
+    def on_failure(self, ctx: ExecutionContext, exc: BaseException) -> FailureDecision | None:
+        return None
+
+    def on_success(self, ctx: ExecutionContext, value: Any) -> None:
+        return None
+
+
+class GuardRuntime:
+    """The guards installed on one Huey instance: its config, its hooks, its event bus."""
+
+    def __init__(
+        self,
+        huey: Any,
+        config: Any = None,
+        hooks: list[Hook] | None = None,
+        bus: events.EventBus | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        from huey_guard.config import coerce_config
+
+        self.huey = huey
+        self.config = coerce_config(config)
+        self.bus = bus if bus is not None else events.default_bus
+        self.clock = clock
+        self.hooks: list[Hook] = sorted(hooks or [], key=lambda h: h.order)
+
+    def add_hook(self, hook: Hook) -> None:
+        self.hooks = sorted([*self.hooks, hook], key=lambda h: h.order)
+
+    def hook(self, name: str) -> Hook | None:
+        return next((h for h in self.hooks if h.name == name), None)
+
+    def task_name(self, task_class: type) -> str:
+        """The name huey registers the task class under ("module.function")."""
+        return f"{task_class.__module__}.{task_class.__name__}"
+
+    # -- producer side ----------------------------------------------------------------------
+    def before_enqueue(self, task: Any) -> None:
+        for hook in self.hooks:
+            hook.before_enqueue(self, task)
+
+    # -- worker side --------------------------------------------------------------------------
+    def execute(self, task: Any, run: Callable[[Any], Any]) -> Any:
+        """Run one attempt of ``task`` (``run(task)`` calls the original execute)."""
+        state: dict[str, Any] = dict(task.kwargs.pop(STATE_KEY, None) or {})
+        ctx = ExecutionContext(task=task, runtime=self, state=state)
+        guard_start = time.perf_counter()
+        try:
+            for hook in self.hooks:
+                hook.before_execute(ctx)
+        except BaseException as exc:
+            ctx.overhead += time.perf_counter() - guard_start
+            return self._fail(ctx, exc)
+        ctx.overhead += time.perf_counter() - guard_start
+
+        try:
+            value = run(task)
+        except BaseException as exc:
+            return self._fail(ctx, exc)
+
+        for hook in self.hooks:
+            self._safely(hook.on_success, ctx, value)
+        return value
+
+    def _fail(self, ctx: ExecutionContext, exc: BaseException) -> Any:
+        if isinstance(exc, HUEY_CONTROL_FLOW):
+            if isinstance(exc, RetryTask) and ctx.state:
+                # A deliberate deferral keeps its guard state in the re-enqueued message.
+                ctx.task.kwargs[STATE_KEY] = dict(ctx.state)
+            raise exc
+        decision = PASSTHROUGH
+        for hook in self.hooks:
+            try:
+                found = hook.on_failure(ctx, exc)
+            except Exception:
+                logger.exception("guard hook %s failed while handling %r", hook.name, exc)
+                continue
+            if found is not None:
+                decision = found
+                break
+        if decision.passthrough:
+            raise exc
+        if not decision.retry:
+            ctx.task.retries = 0  # final: huey must not retry what the policy gave up on
+            raise exc
+        if decision.args is not None:
+            ctx.task.args = tuple(decision.args)
+        if decision.kwargs is not None:
+            ctx.task.kwargs = dict(decision.kwargs)
+        ctx.task.kwargs[STATE_KEY] = dict(
+            decision.state if decision.state is not None else ctx.state
+        )
+        raise RetryTask(
+            f"huey-guard: {decision.reason or 'retrying'}", delay=decision.delay
+        ) from exc
+
+    @staticmethod
+    def _safely(fn: Callable[..., Any], *args: Any) -> None:
+        try:
+            fn(*args)
+        except Exception:
+            logger.exception("guard hook %r failed; the task result is unaffected", fn)
