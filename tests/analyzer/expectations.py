@@ -34,7 +34,8 @@ def parse_source(source: str, path: str = "<fixture>") -> frozenset[Expectation]
         match = _EXPECT.match(tok.string)
         if match is None:
             if re.match(r"#\s*expect\b", tok.string):
-                raise ExpectationError(f"{path}:{tok.start[0]}: malformed expectation {tok.string!r}")
+                where = f"{path}:{tok.start[0]}"
+                raise ExpectationError(f"{where}: malformed expectation {tok.string!r}")
             continue
         line = tok.start[0] + int(match.group("offset") or 0)
         items = [item.strip() for item in match.group("codes").split(",")]
