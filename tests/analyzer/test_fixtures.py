@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 
 import pytest
 
@@ -55,21 +58,36 @@ def test_family_directories_stay_small() -> None:
         assert len(entries) < 40, f"{family.name} has {len(entries)} entries; split the family"
 
 
+_IGNORE = re.compile(r"#\s*nullscan\s*:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+def _suppressed_codes(text: str) -> dict[int, tuple[str, ...] | None]:
+    """Line -> codes a user suppression comment covers there (None: every code)."""
+    found: dict[int, tuple[str, ...] | None] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.COMMENT and (m := _IGNORE.search(tok.string)):
+            raw = m.group("codes")
+            found[tok.start[0]] = tuple(c.strip() for c in raw.split(",")) if raw else None
+    return found
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture_is_well_formed(case: Case) -> None:
-    """Each fixture parses, says what it tests, and marks only real code lines."""
+    """Each fixture parses, says what it tests, and marks only real, unsuppressed code lines."""
+    base = case.path if case.is_project else case.path.parent
+    expectations = case.expectations()
     for file in case.files():
         text = file.read_text(encoding="utf-8")
         tree = ast.parse(text, str(file))
-        if not case.is_project or file.name != "__init__.py":
+        if file.name != "__init__.py":
             assert ast.get_docstring(tree), f"{file} has no docstring saying what it tests"
         lines = text.splitlines()
-        for expectation in case.expectations():
-            if (case.path if case.is_project else case.path.parent) / expectation.path != file:
-                continue
-            assert 1 <= expectation.line <= len(lines), f"{file}: {expectation} is off the file"
-            code = lines[expectation.line - 1].split("#", 1)[0].strip()
-            assert code, f"{file}:{expectation.line}: expectation on a line with no code"
-            assert "nullscan: ignore" not in lines[expectation.line - 1], (
-                f"{file}:{expectation.line}: a suppressed line must not carry an expectation"
-            )
+        suppressed = _suppressed_codes(text)
+        for expectation in (e for e in expectations if base / e.path == file):
+            where = f"{file}:{expectation.line}"
+            assert 1 <= expectation.line <= len(lines), f"{where}: expectation off the file"
+            assert lines[expectation.line - 1].split("#", 1)[0].strip(), f"{where}: no code"
+            if expectation.line in suppressed:
+                codes = suppressed[expectation.line]
+                covered = codes is None or any(expectation.code.startswith(c) for c in codes)
+                assert not covered, f"{where}: a suppressed line must not carry an expectation"
