@@ -43,6 +43,8 @@ def scan_with_progress(
     stream = stream if stream is not None else sys.stderr
     counted = _accepts_progress(scan)
     if not enabled or not getattr(stream, "isatty", lambda: False)():
+        if counted:
+            return scan(list(files), options, progress=lambda done, total: None)
         return scan(list(files), options)
     progress = Progress(
         SpinnerColumn(),
