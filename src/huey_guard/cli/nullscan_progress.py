@@ -14,9 +14,6 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
-
 from huey_guard.analyzer.model import ScanResult
 from huey_guard.analyzer.options import ScanOptions
 
@@ -46,6 +43,16 @@ def scan_with_progress(
         if counted:
             return scan(list(files), options, progress=lambda done, total: None)
         return scan(list(files), options)
+    # Imported here: the pre-commit case (one file, no terminal) should not pay for it.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TimeElapsedColumn,
+    )
+
     progress = Progress(
         SpinnerColumn(),
         "[progress.description]{task.description}",
