@@ -86,7 +86,7 @@ def uninstall(huey: Any) -> None:
             task_class.execute = original
             delattr(task_class, _ORIGINAL_EXECUTE)
     # The wrappers were set as instance attributes; deleting them uncovers the class methods.
-    for name in ("enqueue",):
+    for name in ("enqueue", "create_consumer"):
         huey.__dict__.pop(name, None)
     huey._registry.__dict__.pop("register", None)
     delattr(huey, _RUNTIME_ATTR)
@@ -111,8 +111,19 @@ def instrument_task_class(runtime: GuardRuntime, task_class: type) -> None:
             except Exception:
                 logger.exception("guard hook %s could not prepare %s", hook.name, task_class)
 
+    # Hooks with ``wrap_call`` (safe_call) wrap the original call, inside the pipeline, so the
+    # retry policy never sees a failure they recovered from; uninstall still restores `original`.
+    call = original
+    for hook in runtime.hooks:
+        wrap = getattr(hook, "wrap_call", None)
+        if wrap is not None:
+            try:
+                call = wrap(task_class, call) or call
+            except Exception:
+                logger.exception("guard hook %s could not wrap %s", hook.name, task_class)
+
     def execute(task: Any) -> Any:
-        return runtime.execute(task, original)
+        return runtime.execute(task, call)
 
     execute.__wrapped__ = original  # type: ignore[attr-defined]
     setattr(task_class, _ORIGINAL_EXECUTE, original)
@@ -136,6 +147,11 @@ def default_hooks(runtime: GuardRuntime, manifest: Any = None) -> list[Hook]:
 def _hook_factories() -> list[Any]:
     # Imported lazily: a producer that never executes tasks pays only for what it uses.
     factories: list[Any] = []
+    from huey_guard.guards import hooks as guard_hooks
+    from huey_guard.guards import startup as guard_startup
+
+    factories += [guard_hooks.validation_factory, guard_hooks.safe_call_factory]
+    factories.append(guard_startup.startup_factory)
     return factories
 
 

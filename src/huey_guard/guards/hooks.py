@@ -1,0 +1,143 @@
+"""The two guard hooks: argument validation (order 20) and safe_call recovery (order 40).
+
+Validation runs twice: in the producer before anything is stored (the caller gets the error,
+the queue stays empty) and in the worker before the task runs (a message from an unguarded
+producer, or written into the queue by hand). A failure in the worker is final: the hook's own
+``on_failure`` returns a no-retry decision ahead of the retry policy (order 60), and the error
+class carries ``huey_guard_category = "VALIDATION"`` / ``retryable = False`` for classifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from huey_guard import events
+from huey_guard.guards.manifest import load as load_manifest
+from huey_guard.guards.safe_call import SAFE_MARK, recovered
+from huey_guard.guards.table import GuardTable, setting, table_for, task_function
+from huey_guard.guards.validators import ArgumentValidationError, TaskCall, run_validators
+from huey_guard.none_errors import none_dereference
+from huey_guard.runtime import ExecutionContext, FailureDecision, GuardRuntime, Hook
+
+FINAL = FailureDecision(retry=False, reason="argument validation failed; retrying cannot fix it")
+
+
+class ValidationHook(Hook):
+    order = 20
+    name = "validation"
+
+    def __init__(self, runtime: GuardRuntime, table: GuardTable) -> None:
+        self.runtime = runtime
+        self.table = table
+        self._functions: dict[type, Callable[..., Any] | None] = {}
+
+    def _check(self, task: Any) -> ArgumentValidationError | None:
+        task_class = type(task)
+        name = self.runtime.task_name(task_class)
+        validators = self.table.validators_for(name, task_class)
+        if not validators:
+            return None
+        if task_class not in self._functions:
+            self._functions[task_class] = task_function(task_class)
+        call = TaskCall.build(name, self._functions[task_class], task.args, task.kwargs)
+        try:
+            run_validators(validators, call)
+        except ArgumentValidationError as exc:
+            return exc
+        return None
+
+    def before_enqueue(self, runtime: GuardRuntime, task: Any) -> None:
+        error = self._check(task)
+        if error is None:
+            return
+        runtime.bus.emit(
+            events.GuardEvent(
+                kind=events.VALIDATION_FAILED,
+                task_id=task.id,
+                task_name=error.task,
+                exception=error,
+                category="VALIDATION",
+                args=tuple(task.args),
+                kwargs=dict(task.kwargs),
+                queue=runtime.huey.name,
+                extra={"checkpoint": "enqueue", "parameter": error.parameter},
+            )
+        )
+        raise error
+
+    def before_execute(self, ctx: ExecutionContext) -> None:
+        error = self._check(ctx.task)
+        if error is None:
+            return
+        ctx.event(
+            events.VALIDATION_FAILED,
+            exception=error,
+            category="VALIDATION",
+            extra={"checkpoint": "execute", "parameter": error.parameter},
+        )
+        raise error
+
+    def on_failure(self, ctx: ExecutionContext, exc: BaseException) -> FailureDecision | None:
+        return FINAL if isinstance(exc, ArgumentValidationError) else None
+
+
+class SafeCallHook(Hook):
+    """Wraps each task's call so a None dereference returns the manifest's default.
+
+    The wrapper looks the task up at call time, so guards from a manifest that arrives after
+    instrumentation (the start-up scan) apply too; tasks with no safe_call entry pay one dict
+    lookup.
+    """
+
+    order = 40
+    name = "safe_call"
+
+    def __init__(self, runtime: GuardRuntime, table: GuardTable) -> None:
+        self.runtime = runtime
+        self.table = table
+
+    def wrap_call(self, task_class: type, call: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        if getattr(call, SAFE_MARK, None) is not None:
+            return call  # the task carries an explicit @safe_call already
+        name = self.runtime.task_name(task_class)
+        table = self.table
+        bus = self.runtime.bus
+
+        def guarded_call(task: Any) -> Any:
+            default = table.default_for(name)
+            if default is None:
+                return call(task)
+            try:
+                return call(task)
+            except (AttributeError, TypeError) as exc:
+                if none_dereference(exc) is None:
+                    raise
+                return recovered(
+                    name, exc, default, tuple(task.args), dict(task.kwargs), bus, task.id
+                )
+
+        return guarded_call
+
+
+def validation_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | None:
+    """Factory for integration.default_hooks: the validation hook, with the manifest loaded.
+
+    PROTECTION_CONFIG ``argument_validation.enabled = False`` leaves validation out entirely.
+    """
+    if not setting(runtime, "argument_validation", "enabled", True):
+        return None
+    table = table_for(runtime)
+    if manifest is not None and table.manifest is None:
+        table.update(load_manifest(manifest))
+    return ValidationHook(runtime, table)
+
+
+def safe_call_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | None:
+    """The safe_call hook (PROTECTION_CONFIG ``safe_call.enabled = False`` leaves it out)."""
+    if not setting(runtime, "safe_call", "enabled", True):
+        return None
+    table = table_for(runtime)
+    if manifest is not None and table.manifest is None:
+        table.update(load_manifest(manifest))
+    return SafeCallHook(runtime, table)

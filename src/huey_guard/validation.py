@@ -1,0 +1,44 @@
+"""Public guard API: argument validators, ``safe_call`` and argument repair for huey tasks.
+
+    @huey.task(validate_args=not_none_validator)            # every parameter
+    @huey.task(validate_args=not_none_validator("order_id"))  # the named ones
+    @huey.task(validate_args=[not_none_validator, type_validator, my_check])
+    @safe_call(default_return=lambda: None)
+
+Validators run when the task is enqueued (the producer gets ``ArgumentValidationError`` and
+nothing is stored) and again in the worker before it runs; ``install()`` applies them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huey_guard.guards.safe_call import safe_call
+from huey_guard.guards.validators import (
+    ArgumentValidationError,
+    NotNoneValidator,
+    TaskCall,
+    TypeValidator,
+    not_none_validator,
+    type_validator,
+)
+
+__all__ = [
+    "ArgumentValidationError",
+    "NotNoneValidator",
+    "TaskCall",
+    "TypeValidator",
+    "not_none_validator",
+    "safe_call",
+    "type_validator",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # repair_arguments lives with the NULL_POINTER retry strategy (huey_guard.repair); it is
+    # re-exported lazily so this module imports even while that one is being written.
+    if name == "repair_arguments":
+        from huey_guard.repair import repair_arguments  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        return repair_arguments
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
