@@ -1,5 +1,10 @@
-"""huey-nullscan: static detection of possible None dereferences in huey task modules."""
+"""huey-nullscan: static detection of possible None dereferences in huey task modules.
 
+``scan(paths, options)`` analyses files and directories; ``analyze_source(source, path)``
+analyses one in-memory module. Both return frozen result types from ``model``.
+"""
+
+from huey_guard.analyzer.errors import UsageError
 from huey_guard.analyzer.model import (
     CODES,
     CodeInfo,
@@ -12,6 +17,7 @@ from huey_guard.analyzer.model import (
     TraceStep,
 )
 from huey_guard.analyzer.options import ScanOptions
+from huey_guard.analyzer.scan import analyze_source, scan
 
 __all__ = [
     "CODES",
@@ -24,4 +30,7 @@ __all__ = [
     "Severity",
     "TaskInfo",
     "TraceStep",
+    "UsageError",
+    "analyze_source",
+    "scan",
 ]

@@ -1,0 +1,394 @@
+"""Phase 1: summarise one parsed module (functions, classes, huey instances, task candidates)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from huey_guard.analyzer.annotations import is_optional
+from huey_guard.analyzer.exprs import is_none_const
+from huey_guard.analyzer.facts import Fact
+from huey_guard.analyzer.flow import FlowResult, FunctionFlow
+from huey_guard.analyzer.imports import dotted_text
+from huey_guard.analyzer.options import ScanOptions
+from huey_guard.analyzer.resolve import ModuleContext
+from huey_guard.analyzer.summary import (
+    DJHUEY_DECORATORS,
+    HUEY_CLASSES,
+    TASK_METHODS,
+    ClassSummary,
+    FuncSummary,
+    ModuleSummary,
+    TaskCandidate,
+)
+
+# Decorators that leave what a call returns unchanged.
+_TRANSPARENT = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "property",
+        "lru_cache",
+        "cache",
+        "cached_property",
+        "wraps",
+        "override",
+        "functools.lru_cache",
+        "functools.cache",
+        "functools.wraps",
+        "functools.cached_property",
+        "typing.override",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FuncDef:
+    qualname: str  # inside the module: "f", "Cls.m", "outer.inner"
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    class_name: str | None  # set for methods
+
+
+def iter_functions(tree: ast.Module) -> Iterator[FuncDef]:
+    """Every function and method of a module, nested ones included."""
+    stack: list[tuple[ast.AST, str, str | None]] = [(tree, "", None)]
+    while stack:
+        node, prefix, _ = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                q = prefix + child.name
+                cls = prefix[:-1] if isinstance(node, ast.ClassDef) else None
+                yield FuncDef(q, child, cls)
+                stack.append((child, q + ".", None))
+            elif isinstance(child, ast.ClassDef):
+                stack.append((child, prefix + child.name + ".", None))
+            elif not isinstance(child, (ast.expr, ast.Lambda)):
+                stack.append((child, prefix, None))
+
+
+class LocalProvider:
+    """Phase-1 knowledge: this module's own summaries, computed lazily; the rest are deps."""
+
+    def __init__(self, ctx: ModuleContext, funcs: list[FuncDef], classes: dict[str, ast.ClassDef]):
+        self.ctx = ctx
+        self.funcs = {f"{ctx.module}.{f.qualname}": f for f in funcs}
+        self.classes = classes
+        self.summaries: dict[str, FuncSummary] = {}
+        self.class_summaries: dict[str, ClassSummary] = {}
+        self._busy: set[str] = set()
+
+    def function(self, q: str) -> FuncSummary | None:
+        if q in self.summaries:
+            return self.summaries[q]
+        fd = self.funcs.get(q)
+        if fd is None or q in self._busy:
+            return None
+        self._busy.add(q)
+        try:
+            summary = summarise_function(self.ctx, q, fd)
+        finally:
+            self._busy.discard(q)
+        self.summaries[q] = summary
+        return summary
+
+    def returns_none(self, q: str) -> tuple[Fact | None, bool]:
+        summary = self.function(q)
+        if summary is None:
+            if q.startswith(self.ctx.module + ".") or "." not in q:
+                return None, False
+            return Fact(0, 0, q, dep=q), True  # another module: resolved in phase 2
+        if summary.none is not None:
+            return summary.none, False
+        if summary.deps:
+            return Fact(0, 0, q, dep=q), True
+        return None, False
+
+    def task_results(self, q: str) -> bool | None:
+        return None
+
+    def instance_results(self, q: str) -> bool | None:
+        return None
+
+    def class_summary(self, q: str) -> ClassSummary | None:
+        if q in self.class_summaries:
+            return self.class_summaries[q]
+        node = self.classes.get(q)
+        if node is None or q in self._busy:
+            return None
+        self._busy.add(q)
+        try:
+            summary = summarise_class(self.ctx, q, node, self)
+        finally:
+            self._busy.discard(q)
+        self.class_summaries[q] = summary
+        return summary
+
+
+def _has_yield(fn: ast.AST) -> bool:
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _transparent(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for d in fn.decorator_list:
+        base = d.func if isinstance(d, ast.Call) else d
+        text = dotted_text(base) or ""
+        if text not in _TRANSPARENT and text.rpartition(".")[2] not in _TRANSPARENT:
+            return False
+    return True
+
+
+def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
+    fn = fd.node
+    base = dict(
+        qualname=q,
+        line=fn.lineno,
+        is_async=isinstance(fn, ast.AsyncFunctionDef),
+        is_method=fd.class_name is not None,
+    )
+    flow = FunctionFlow(ctx, fn, fd.class_name, report=False)
+    if fd.class_name is not None:
+        flow.tags["self"] = f"class:{ctx.module}.{fd.class_name}"
+    result = flow.run({})
+    calls = tuple(sorted(result.calls))
+    if _has_yield(fn) or not _transparent(fn):
+        return FuncSummary(calls=calls, **base)  # type: ignore[arg-type]
+    none, deps = return_reason(fn, result)
+    noreturn = not result.falls_off and not result.returns and not _is_stub(fn)
+    return FuncSummary(none=none, deps=deps, noreturn=noreturn, calls=calls, **base)  # type: ignore[arg-type]
+
+
+def return_reason(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult
+) -> tuple[Fact | None, tuple[str, ...]]:
+    """Why a function may return None (its own code), and which callees it forwards."""
+    valued = [r for r, _ in result.returns if r.value is not None and not is_none_const(r.value)]
+    deps: list[str] = []
+    for ret, val in result.returns:
+        col = ret.col_offset + 1
+        if ret.value is None or is_none_const(ret.value):
+            if valued:
+                what = "a bare `return`" if ret.value is None else "`return None`"
+                return Fact(ret.lineno, col, f"{what} at line {ret.lineno}"), ()
+        elif val.none is not None and not val.none.weak:
+            if val.none.dep is not None:
+                deps.append(val.none.dep)
+            else:
+                return Fact(
+                    ret.lineno,
+                    col,
+                    f"line {ret.lineno} returns a value that may be None: {val.none.description}",
+                ), ()
+    if result.falls_off and valued:
+        end = fn.end_lineno or fn.lineno
+        return Fact(end, 1, f"it can reach its end without a return, line {end}"), ()
+    return None, tuple(deps)
+
+
+def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = [
+        s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
+    if not body:
+        return True
+    last = body[-1]
+    if isinstance(last, ast.Raise) and last.exc is not None:
+        exc = last.exc.func if isinstance(last.exc, ast.Call) else last.exc
+        return (dotted_text(exc) or "").endswith("NotImplementedError")
+    return all(isinstance(s, ast.Pass) for s in body)
+
+
+def summarise_class(
+    ctx: ModuleContext, q: str, node: ast.ClassDef, provider: LocalProvider
+) -> ClassSummary:
+    name = node.name
+    declared: dict[str, Fact] = {}
+    assigns: dict[str, frozenset[str]] = {}
+    init: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            attr = stmt.target.id
+            if is_optional(stmt.annotation) or (
+                stmt.value is not None and is_none_const(stmt.value)
+            ):
+                declared[attr] = Fact(
+                    stmt.lineno,
+                    stmt.col_offset + 1,
+                    f"{name}.{attr} is declared Optional (line {stmt.lineno})",
+                )
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            for kw in stmt.value.keywords:
+                if kw.arg in ("null", "nullable") and getattr(kw.value, "value", None) is True:
+                    for t in stmt.targets:
+                        if isinstance(t, ast.Name):
+                            declared[t.id] = Fact(
+                                stmt.lineno,
+                                stmt.col_offset + 1,
+                                f"{name}.{t.id} is declared {kw.arg}=True (line {stmt.lineno})",
+                            )
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigns[stmt.name] = frozenset(_self_stores(stmt))
+            if stmt.name == "__init__":
+                init = stmt
+            elif any(dotted_text(d) == "property" for d in stmt.decorator_list):
+                summary = provider.function(f"{q}.{stmt.name}")
+                if summary is not None and summary.none is not None:
+                    declared[stmt.name] = Fact(
+                        stmt.lineno,
+                        stmt.col_offset + 1,
+                        f"the property {name}.{stmt.name} can return None "
+                        f"({summary.none.description})",
+                    )
+    self_nullable = dict(declared)
+    if init is not None:
+        flow = FunctionFlow(ctx, init, name, report=False)
+        flow.run({})
+        for key, fact in (flow.exit_state or {}).items():
+            parts = key.split(".")
+            if len(parts) == 2 and parts[0] == "self" and "[" not in key and not fact.weak:
+                desc = fact.description
+                if desc == "it is set to None":
+                    desc = f"self.{parts[1]} is set to None in __init__"
+                self_nullable[parts[1]] = Fact(fact.line, fact.column, desc)
+    bases = tuple(t for t in (ctx.qualify(b) or dotted_text(b) for b in node.bases) if t)
+    return ClassSummary(q, bases, self_nullable, declared, assigns)
+
+
+def _self_stores(fn: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(fn):
+        if (
+            isinstance(sub, ast.Attribute)
+            and isinstance(sub.ctx, ast.Store)
+            and isinstance(sub.value, ast.Name)
+            and sub.value.id == "self"
+        ):
+            yield sub.attr
+
+
+def collect_module(
+    tree: ast.Module, module: str, path: str, is_package: bool, options: ScanOptions, lines: int
+) -> ModuleSummary:
+    """Everything phase 2 needs to know about this module."""
+    ctx = ModuleContext(tree, module, is_package, options)
+    funcs = list(iter_functions(tree))
+    classes = {f"{module}.{c.name}": c for c in tree.body if isinstance(c, ast.ClassDef)}
+    provider = LocalProvider(ctx, funcs, classes)
+    ctx.provider = provider
+    for fd in funcs:
+        provider.function(f"{module}.{fd.qualname}")
+    for cq in classes:
+        provider.class_summary(cq)
+    return ModuleSummary(
+        module=module,
+        path=path,
+        is_package=is_package,
+        imports=ctx.imports,
+        functions=provider.summaries,
+        classes=provider.class_summaries,
+        instances=_instances(ctx, tree),
+        candidates=tuple(_candidates(ctx, tree)),
+        factories=_factories(ctx, funcs),
+        lines=lines,
+    )
+
+
+def _instances(ctx: ModuleContext, tree: ast.Module) -> dict[str, tuple[str, bool]]:
+    local_huey_classes = {
+        c.name
+        for c in tree.body
+        if isinstance(c, ast.ClassDef)
+        and any((dotted_text(b) or "").rpartition(".")[2] in HUEY_CLASSES for b in c.bases)
+    }
+    out: dict[str, tuple[str, bool]] = {}
+    for node in tree.body:
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not isinstance(
+            node.value, ast.Call
+        ):
+            continue
+        ctor = ctx.qualify(node.value.func) or dotted_text(node.value.func) or ""
+        last = ctor.rpartition(".")[2]
+        if last in HUEY_CLASSES or last in local_huey_classes or last.endswith("Huey"):
+            results = not any(
+                k.arg == "results" and getattr(k.value, "value", True) is False
+                for k in node.value.keywords
+            )
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    out[f"{ctx.module}.{t.id}"] = (ctor, results)
+    return out
+
+
+def _decorator_parts(ctx: ModuleContext, d: ast.expr) -> tuple[str, str, str | None, bool] | None:
+    base = d.func if isinstance(d, ast.Call) else d
+    text = dotted_text(base)
+    if text is None:
+        return None
+    name = None
+    context = False
+    if isinstance(d, ast.Call):
+        for kw in d.keywords:
+            if (
+                kw.arg == "name"
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ):
+                name = kw.value.value
+            if kw.arg == "context" and getattr(kw.value, "value", None) is True:
+                context = True
+    return ctx.qualify(base) or text, text, name, context
+
+
+def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    a = fn.args
+    return tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
+
+
+def _candidates(ctx: ModuleContext, tree: ast.Module) -> Iterator[TaskCandidate]:
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for fn in defs.values():
+        for d in fn.decorator_list:
+            parts = _decorator_parts(ctx, d)
+            if parts is not None:
+                yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
+    for node in tree.body:  # call form: huey.task()(func)
+        value = node.value if isinstance(node, (ast.Assign, ast.Expr)) else None
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Call)
+            and value.args
+            and isinstance(value.args[0], ast.Name)
+            and value.args[0].id in defs
+        ):
+            parts = _decorator_parts(ctx, value.func)
+            fn = defs[value.args[0].id]
+            if parts is not None:
+                yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
+
+
+def _factories(ctx: ModuleContext, funcs: list[FuncDef]) -> dict[str, tuple[str, ...]]:
+    """Functions that apply a huey task decorator inside: calling them makes a task."""
+    out: dict[str, tuple[str, ...]] = {}
+    for fd in funcs:
+        if fd.class_name is not None or "." in fd.qualname:
+            continue
+        receivers: set[str] = set()
+        for sub in (n for stmt in fd.node.body for n in ast.walk(stmt)):
+            if not isinstance(sub, ast.Call):
+                continue
+            func = sub.func
+            q = ctx.qualify(func) or dotted_text(func)
+            if q in DJHUEY_DECORATORS:
+                receivers.add(q)
+            elif isinstance(func, ast.Attribute) and func.attr in TASK_METHODS:
+                receivers.add(q or "")
+        if receivers:
+            out[f"{ctx.module}.{fd.qualname}"] = tuple(sorted(r for r in receivers if r))
+    return out

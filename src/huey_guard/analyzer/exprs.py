@@ -1,0 +1,348 @@
+"""Expression evaluation for the dataflow engine: values, dereferences and narrowing.
+
+``ev`` evaluates an expression in a state (mutating it: a dereference proves the value was not
+None afterwards, a walrus binds), reporting every dereference of a value that may be None.
+``test`` evaluates a condition and returns the states on its true and false edges, which is
+where narrowing (`is None`, truthiness, isinstance, and/or, walrus, ...) happens.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val, join, join_all, kill
+
+if TYPE_CHECKING:
+    from huey_guard.analyzer.resolve import ModuleContext
+
+_ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_NONE_EQ = (ast.Is, ast.Eq)
+_NONE_NE = (ast.IsNot, ast.NotEq)
+# Predicates whose true edge proves their first argument is not None.
+_NOT_NONE_PREDICATES = frozenset({"isinstance", "callable", "hasattr", "bool", "issubclass"})
+
+
+def key_of(node: ast.expr) -> str | None:
+    """The access path an expression names (``self.conn``, ``d['k']``), or None if it has none."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = key_of(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        base = key_of(node.value)
+        return None if base is None else f"{base}[{node.slice.value!r}]"
+    return None
+
+
+def is_none_const(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+class ExprEvaluator:
+    """Evaluation of expressions; the statement walker (flow.FunctionFlow) builds on it."""
+
+    ctx: ModuleContext
+    tags: dict[str, str]
+
+    # -- hooks the statement walker provides ------------------------------------------------
+    def deref(self, target: ast.expr, val: Val, code: str, at: ast.AST, st: State) -> None:
+        raise NotImplementedError
+
+    def assign(self, target: ast.expr, val: Val, st: State, rhs: ast.expr | None) -> None:
+        raise NotImplementedError
+
+    def note_call(self, call: ast.Call, st: State) -> None:
+        raise NotImplementedError
+
+    # -- values ----------------------------------------------------------------------------
+    def ev(self, node: ast.expr, st: State) -> Val:
+        method = getattr(self, "ev_" + type(node).__name__, None)
+        if method is not None:
+            return method(node, st)  # type: ignore[no-any-return]
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.ev(child, st)
+        return NOT_NONE
+
+    def ev_Constant(self, node: ast.Constant, st: State) -> Val:
+        if node.value is None:
+            return Val(none=Fact(node.lineno, node.col_offset + 1, "it is set to None"))
+        return NOT_NONE
+
+    def ev_Name(self, node: ast.Name, st: State) -> Val:
+        return Val(none=st.get(node.id), elem=st.get(node.id + "[]"), tag=self.tags.get(node.id))
+
+    def ev_Attribute(self, node: ast.Attribute, st: State) -> Val:
+        base = self.ev(node.value, st)
+        self.deref(node.value, base, "NS101", node, st)
+        key = key_of(node)
+        if key is not None:
+            fact = st.get(key)
+            if fact is None and key_of(node.value) is None and base.tag:
+                fact = self.ctx.attribute_fact(base.tag, node)
+            return Val(none=fact, elem=st.get(key + "[]"), tag=self.tags.get(key))
+        if base.tag:
+            return Val(none=self.ctx.attribute_fact(base.tag, node))
+        return NOT_NONE
+
+    def ev_Subscript(self, node: ast.Subscript, st: State) -> Val:
+        base = self.ev(node.value, st)
+        self.ev(node.slice, st)
+        self.deref(node.value, base, "NS102", node, st)
+        key = key_of(node)
+        if key is not None and key in st:
+            return Val(none=st[key])
+        if isinstance(node.slice, ast.Slice):
+            return NOT_NONE
+        if base.items is not None and isinstance(node.slice, ast.Constant):
+            index = node.slice.value
+            if isinstance(index, int) and -len(base.items) <= index < len(base.items):
+                return Val(none=base.items[index])
+            return NOT_NONE
+        return Val(none=base.elem)
+
+    def ev_Call(self, node: ast.Call, st: State) -> Val:
+        func = node.func
+        recv: Val | None = None
+        if isinstance(func, ast.Attribute):
+            recv = self.ev(func.value, st)
+            self.deref(func.value, recv, "NS101", func, st)
+        else:
+            callee = self.ev(func, st)
+            self.deref(func, callee, "NS103", node, st)
+        args = [self._ev_arg(a, st) for a in node.args]
+        for kw in node.keywords:
+            val = self.ev(kw.value, st)
+            if kw.arg is None:
+                self.deref(kw.value, val, "NS104", kw.value, st)
+        self.note_call(node, st)
+        return self.ctx.call_value(node, recv, args, st)
+
+    def _ev_arg(self, node: ast.expr, st: State) -> Val:
+        if isinstance(node, ast.Starred):
+            val = self.ev(node.value, st)
+            self.deref(node.value, val, "NS104", node.value, st)
+            return NOT_NONE
+        return self.ev(node, st)
+
+    def ev_BinOp(self, node: ast.BinOp, st: State) -> Val:
+        left = self.ev(node.left, st)
+        right = self.ev(node.right, st)
+        formatting = isinstance(node.op, ast.Mod) and isinstance(
+            node.left, (ast.Constant, ast.JoinedStr)
+        )
+        self.deref(node.left, left, "NS105", node, st)
+        if not formatting:
+            self.deref(node.right, right, "NS105", node, st)
+        return NOT_NONE
+
+    def ev_UnaryOp(self, node: ast.UnaryOp, st: State) -> Val:
+        val = self.ev(node.operand, st)
+        if not isinstance(node.op, ast.Not):
+            self.deref(node.operand, val, "NS105", node, st)
+        return NOT_NONE
+
+    def ev_Compare(self, node: ast.Compare, st: State) -> Val:
+        left_node, left = node.left, self.ev(node.left, st)
+        for op, right_node in zip(node.ops, node.comparators, strict=False):
+            right = self.ev(right_node, st)
+            if isinstance(op, _ORDERING):
+                self.deref(left_node, left, "NS105", node, st)
+                self.deref(right_node, right, "NS105", node, st)
+            elif isinstance(op, (ast.In, ast.NotIn)):
+                self.deref(right_node, right, "NS105", node, st)
+            left_node, left = right_node, right
+        return NOT_NONE
+
+    def ev_BoolOp(self, node: ast.BoolOp, st: State) -> Val:
+        val, true, false = self.test(node, st)
+        _replace(st, _join_states(true, false))
+        return val
+
+    def ev_IfExp(self, node: ast.IfExp, st: State) -> Val:
+        _, true, false = self.test(node.test, st)
+        body = self.ev(node.body, true) if true is not None else NOT_NONE
+        orelse = self.ev(node.orelse, false) if false is not None else NOT_NONE
+        _replace(st, _join_states(true, false))
+        return Val(
+            none=body.none or orelse.none, elem=body.elem or orelse.elem, tag=body.tag or orelse.tag
+        )
+
+    def ev_NamedExpr(self, node: ast.NamedExpr, st: State) -> Val:
+        val = self.ev(node.value, st)
+        self.assign(node.target, val, st, node.value)
+        return val
+
+    def ev_Await(self, node: ast.Await, st: State) -> Val:
+        if isinstance(node.value, ast.Call):
+            inner = self.ev(node.value, st)
+            return self.ctx.awaited(node.value, inner)
+        val = self.ev(node.value, st)
+        self.deref(node.value, val, "NS105", node, st)
+        return NOT_NONE
+
+    def ev_YieldFrom(self, node: ast.YieldFrom, st: State) -> Val:
+        val = self.ev(node.value, st)
+        self.deref(node.value, val, "NS104", node.value, st)
+        return NOT_NONE
+
+    def ev_Lambda(self, node: ast.Lambda, st: State) -> Val:
+        return NOT_NONE
+
+    def _display(self, elts: list[ast.expr], st: State) -> Val:
+        vals = [self._ev_arg(e, st) for e in elts]
+        elem = next((v.none for v in vals if v.none is not None and not v.none.weak), None)
+        return Val(elem=elem, items=tuple(v.none for v in vals))
+
+    def ev_Tuple(self, node: ast.Tuple, st: State) -> Val:
+        return self._display(node.elts, st)
+
+    def ev_List(self, node: ast.List, st: State) -> Val:
+        return self._display(node.elts, st)
+
+    def ev_Set(self, node: ast.Set, st: State) -> Val:
+        return self._display(node.elts, st)
+
+    def ev_Dict(self, node: ast.Dict, st: State) -> Val:
+        elem = None
+        for k, v in zip(node.keys, node.values, strict=False):
+            if k is not None:
+                self.ev(k, st)
+            val = self.ev(v, st)
+            if k is None:
+                self.deref(v, val, "NS104", v, st)
+            elif val.none is not None and not val.none.weak and elem is None:
+                elem = val.none
+        return Val(elem=elem)
+
+    def _comprehension(
+        self, node: ast.expr, gens: list[ast.comprehension], st: State, elts: list[ast.expr]
+    ) -> Val:
+        inner: State | None = st
+        for i, gen in enumerate(gens):
+            assert inner is not None
+            it = self.ev(gen.iter, inner)
+            self.deref(gen.iter, it, "NS104", gen.iter, inner)
+            if i == 0:
+                inner = dict(inner)
+            self.assign(gen.target, Val(none=it.elem), inner, None)
+            for cond in gen.ifs:
+                _, inner, _ = self.test(cond, inner)
+                if inner is None:
+                    return NOT_NONE
+        vals = [self.ev(e, inner) for e in elts] if inner is not None else []
+        elem = vals[-1].none if vals and vals[-1].none and not vals[-1].none.weak else None
+        return Val(elem=elem)
+
+    def ev_ListComp(self, node: ast.ListComp, st: State) -> Val:
+        return self._comprehension(node, node.generators, st, [node.elt])
+
+    def ev_SetComp(self, node: ast.SetComp, st: State) -> Val:
+        return self._comprehension(node, node.generators, st, [node.elt])
+
+    def ev_GeneratorExp(self, node: ast.GeneratorExp, st: State) -> Val:
+        return self._comprehension(node, node.generators, st, [node.elt])
+
+    def ev_DictComp(self, node: ast.DictComp, st: State) -> Val:
+        return self._comprehension(node, node.generators, st, [node.key, node.value])
+
+    # -- conditions --------------------------------------------------------------------------
+    def test(self, node: ast.expr, st: State) -> tuple[Val, State | None, State | None]:
+        """Evaluate a condition; return its value and the states on its true/false edges."""
+        if isinstance(node, ast.BoolOp):
+            return self._test_boolop(node, st)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            _, true, false = self.test(node.operand, st)
+            return NOT_NONE, false, true
+        if isinstance(node, ast.Constant):
+            truthy = bool(node.value)
+            return self.ev(node, st), (st if truthy else None), (None if truthy else st)
+        val = self.ev(node, st)
+        true, false = dict(st), dict(st)
+        subject = node.target if isinstance(node, ast.NamedExpr) else node
+        key = key_of(subject)
+        if key is not None:
+            kill(true, key)  # truthy: not None
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+            self._narrow_compare(node, true, false)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name):
+            if node.func.id in _NOT_NONE_PREDICATES and not _mentions_none_type(node):
+                arg_key = key_of(node.args[0])
+                if arg_key is not None:
+                    kill(true, arg_key)
+        return val, true, false
+
+    def _narrow_compare(self, node: ast.Compare, true: State, false: State) -> None:
+        op, left, right = node.ops[0], node.left, node.comparators[0]
+        if is_none_const(left):
+            left, right = right, left
+        if isinstance(left, ast.NamedExpr):
+            left = left.target
+        key = key_of(left)
+        if key is None:
+            return
+        if is_none_const(right):
+            if isinstance(op, _NONE_EQ):
+                kill(false, key)
+            elif isinstance(op, _NONE_NE):
+                kill(true, key)
+        elif isinstance(op, (ast.Eq, ast.Is)) and _not_none_literal(right):
+            kill(true, key)  # equal to something that is not None
+        elif isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+            if right.elts and all(_not_none_literal(e) for e in right.elts):
+                kill(true, key)
+
+    def _test_boolop(self, node: ast.BoolOp, st: State) -> tuple[Val, State | None, State | None]:
+        is_and = isinstance(node.op, ast.And)
+        cur: State | None = st
+        exits: list[State | None] = []
+        val = NOT_NONE
+        nones: list[Fact] = []
+        for operand in node.values:
+            if cur is None:
+                break
+            val, true, false = self.test(operand, cur)
+            if val.none is not None:
+                nones.append(val.none)
+            exits.append(false if is_and else true)
+            cur = true if is_and else false
+        final = cur
+        passed = _join_states_list(exits)
+        if is_and:
+            # `a and b` is a when a is falsy (None included), else b.
+            none = nones[0] if nones else None
+            return Val(none=none), final, passed
+        # `a or b` is the last operand's value when every earlier one was falsy.
+        return Val(none=val.none, tag=val.tag), passed, final
+
+
+def _replace(st: State, new: State | None) -> None:
+    st.clear()
+    if new is not None:
+        st.update(new)
+
+
+def _join_states(a: State | None, b: State | None) -> State | None:
+    return join(a, b)
+
+
+def _join_states_list(states: list[State | None]) -> State | None:
+    return join_all(states)
+
+
+def _mentions_none_type(call: ast.Call) -> bool:
+    return any(
+        (isinstance(n, ast.Name) and n.id == "NoneType")
+        or is_none_const(n)
+        or (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type")
+        for n in ast.walk(call)
+        if n is not call
+    )
+
+
+def _not_none_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is not None
+    return isinstance(node, ast.JoinedStr)

@@ -1,0 +1,387 @@
+"""The statement walker: flow-sensitive may-be-None analysis of one function body.
+
+It walks statements in order, splitting and joining states at branches, iterating loops to a
+fixed point, modelling early exits (return/raise/continue/break, never-returning calls) and
+``try`` handlers that catch AttributeError/TypeError. Dereferences of a value that may be None
+become findings (reported once per path: a dereference proves the value was not None after it).
+The same walker, with reporting off, computes a function's return summary.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from huey_guard.analyzer.exprs import ExprEvaluator, key_of
+from huey_guard.analyzer.facts import (
+    NOT_NONE,
+    Fact,
+    State,
+    Val,
+    join,
+    join_all,
+    kill,
+    kill_prefix,
+    same,
+)
+from huey_guard.analyzer.resolve import ModuleContext
+
+_MAX_LOOP_ROUNDS = 6
+_ALL = frozenset({"NS101", "NS102", "NS103", "NS104", "NS105"})
+# What each caught exception protects (a handler that re-raises protects nothing).
+_CATCHES: dict[str, frozenset[str]] = {
+    "AttributeError": frozenset({"NS101"}),
+    "TypeError": frozenset({"NS102", "NS103", "NS104", "NS105"}),
+    "Exception": _ALL,
+    "BaseException": _ALL,
+}
+
+
+@dataclass
+class Deref:
+    """One reported dereference, before it becomes a Finding."""
+
+    code: str
+    target: ast.expr
+    at: ast.AST
+    fact: Fact
+
+
+@dataclass
+class FlowResult:
+    derefs: list[Deref] = field(default_factory=list)
+    returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
+    falls_off: bool = False
+    calls: set[str] = field(default_factory=set)
+
+
+class FunctionFlow(ExprEvaluator):
+    """Analyse one function; ``entry`` is the state at its first statement."""
+
+    def __init__(
+        self,
+        ctx: ModuleContext,
+        func: ast.FunctionDef | ast.AsyncFunctionDef,
+        class_name: str | None,
+        report: bool,
+    ) -> None:
+        self.ctx = ctx
+        self.func = func
+        self.class_name = class_name
+        self.reporting = report
+        self.tags: dict[str, str] = dict(ctx.module_tags)
+        self.result = FlowResult()
+        self._seen: set[tuple[int, int, str]] = set()
+        self._reported_params: set[str] = set()
+        self._suppress: list[frozenset[str]] = []
+        self._loops: list[tuple[list[State], list[State]]] = []
+        self._noreturn = False
+        self.exit_state: State | None = None
+
+    def run(self, entry: State) -> FlowResult:
+        out = self.block(self.func.body, entry)
+        self.result.falls_off = out is not None
+        self.exit_state = out
+        return self.result
+
+    # -- hooks used by the expression evaluator -------------------------------------------
+    def deref(self, target: ast.expr, val: Val, code: str, at: ast.AST, st: State) -> None:
+        fact = val.none
+        if fact is None or (fact.only_codes is not None and code not in fact.only_codes):
+            return
+        key = key_of(target)
+        if key is not None:
+            kill(st, key)  # had it been None, this dereference would have raised
+        if fact.dep is not None or not self.reporting:
+            return
+        if any(code in caught for caught in self._suppress):
+            return
+        if fact.weak:
+            assert fact.param is not None
+            if fact.param in self._reported_params:
+                return
+            self._reported_params.add(fact.param)
+            code = "NS201"
+        spot = (getattr(target, "lineno", 0), getattr(target, "col_offset", 0), code)
+        if spot in self._seen:
+            return
+        self._seen.add(spot)
+        self.result.derefs.append(Deref(code, target, at, fact))
+
+    def assign(self, target: ast.expr, val: Val, st: State, rhs: ast.expr | None) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            self._unpack(target, val, st, rhs)
+            return
+        if isinstance(target, ast.Starred):
+            self.assign(target.value, Val(elem=val.elem), st, None)
+            return
+        if isinstance(target, ast.Attribute):
+            base = self.ev(target.value, st)
+            self.deref(target.value, base, "NS101", target, st)
+        elif isinstance(target, ast.Subscript):
+            base = self.ev(target.value, st)
+            self.ev(target.slice, st)
+            self.deref(target.value, base, "NS102", target, st)
+        key = key_of(target)
+        if key is None:
+            return
+        kill_prefix(st, key)
+        for k in [k for k in self.tags if k == key or k.startswith(key + ".")]:
+            del self.tags[k]
+        if val.none is not None:
+            fact = val.none
+            if fact.line != target.lineno or fact.steps:
+                fact = fact.step(target.lineno, target.col_offset + 1, f"assigned to {key}")
+            st[key] = fact
+        if val.elem is not None:
+            st[key + "[]"] = val.elem
+        if val.tag is not None:
+            self.tags[key] = val.tag
+            for attr, fact in self.ctx.seed_facts(val.tag).items():
+                st.setdefault(f"{key}.{attr}", fact)
+
+    def _unpack(
+        self, target: ast.Tuple | ast.List, val: Val, st: State, rhs: ast.expr | None
+    ) -> None:
+        if val.none is not None and rhs is not None:
+            self.deref(rhs, val, "NS104", rhs, st)
+        starred = any(isinstance(e, ast.Starred) for e in target.elts)
+        for i, elt in enumerate(target.elts):
+            if val.items is not None and not starred and len(val.items) == len(target.elts):
+                self.assign(elt, Val(none=val.items[i]), st, None)
+            else:
+                self.assign(elt, Val(none=val.elem), st, None)
+
+    def note_call(self, call: ast.Call, st: State) -> None:
+        target = self.ctx.call_target(call, self.class_name)
+        if target is not None:
+            self.result.calls.add(target)
+        if self.ctx.is_noreturn(call, target):
+            self._noreturn = True
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id == "self":
+                # A method may (re)initialise attributes: forget what we knew about them.
+                attrs = self.ctx.method_assigns(self.class_name, func.attr)
+                for k in [k for k in st if k.startswith("self.")]:
+                    if attrs is None or k.split(".")[1].split("[")[0] in attrs:
+                        del st[k]
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, stmts: list[ast.stmt], st: State | None) -> State | None:
+        for s in stmts:
+            if st is None:
+                return None
+            st = self.stmt(s, st)
+        return st
+
+    def stmt(self, s: ast.stmt, st: State) -> State | None:
+        method = getattr(self, "st_" + type(s).__name__, None)
+        if method is None:
+            return st
+        return method(s, st)  # type: ignore[no-any-return]
+
+    def st_Expr(self, s: ast.Expr, st: State) -> State | None:
+        self._noreturn = False
+        self.ev(s.value, st)
+        if self._noreturn:
+            self._noreturn = False
+            return None
+        return st
+
+    def st_Assign(self, s: ast.Assign, st: State) -> State | None:
+        val = self.ev(s.value, st)
+        for target in s.targets:
+            self.assign(target, val, st, s.value)
+        return st
+
+    def st_AnnAssign(self, s: ast.AnnAssign, st: State) -> State | None:
+        if s.value is not None:
+            val = self.ev(s.value, st)
+            self.assign(s.target, val, st, s.value)
+        return st
+
+    def st_AugAssign(self, s: ast.AugAssign, st: State) -> State | None:
+        current = (
+            self.ev(s.target, st)
+            if not isinstance(s.target, ast.Name)
+            else Val(none=st.get(s.target.id))
+        )
+        value = self.ev(s.value, st)
+        self.deref(s.target, current, "NS105", s, st)
+        self.deref(s.value, value, "NS105", s, st)
+        key = key_of(s.target)
+        if key is not None:
+            kill_prefix(st, key)
+        return st
+
+    def st_Return(self, s: ast.Return, st: State) -> State | None:
+        val = self.ev(s.value, st) if s.value is not None else NOT_NONE
+        self.result.returns.append((s, val))
+        return None
+
+    def st_Raise(self, s: ast.Raise, st: State) -> State | None:
+        if s.exc is not None:
+            self.ev(s.exc, st)
+        return None
+
+    def st_Assert(self, s: ast.Assert, st: State) -> State | None:
+        _, true, _ = self.test(s.test, st)
+        return true
+
+    def st_Delete(self, s: ast.Delete, st: State) -> State | None:
+        for target in s.targets:
+            key = key_of(target)
+            if key is not None:
+                kill_prefix(st, key)
+        return st
+
+    def st_Import(self, s: ast.Import | ast.ImportFrom, st: State) -> State | None:
+        for alias in s.names:
+            kill_prefix(st, (alias.asname or alias.name).split(".")[0])
+        return st
+
+    st_ImportFrom = st_Import
+
+    def st_If(self, s: ast.If, st: State) -> State | None:
+        _, true, false = self.test(s.test, st)
+        return join(self.block(s.body, true), self.block(s.orelse, false))
+
+    def st_Break(self, s: ast.Break, st: State) -> State | None:
+        if self._loops:
+            self._loops[-1][0].append(st)
+        return None
+
+    def st_Continue(self, s: ast.Continue, st: State) -> State | None:
+        if self._loops:
+            self._loops[-1][1].append(st)
+        return None
+
+    def st_While(self, s: ast.While, st: State) -> State | None:
+        cur: State = st
+        breaks: list[State] = []
+        false: State | None = None
+        for _ in range(_MAX_LOOP_ROUNDS):
+            _, true, false = self.test(s.test, dict(cur))
+            self._loops.append(([], []))
+            out = self.block(s.body, true)
+            breaks, continues = self._loops.pop()
+            new = join_all([st, out, *continues])
+            assert new is not None
+            if same(new, cur):
+                break
+            cur = new
+        return join_all([self.block(s.orelse, false), *breaks])
+
+    def st_For(self, s: ast.For | ast.AsyncFor, st: State) -> State | None:
+        it = self.ev(s.iter, st)
+        if not isinstance(s, ast.AsyncFor):
+            self.deref(s.iter, it, "NS104", s.iter, st)
+        cur: State = st
+        breaks: list[State] = []
+        for _ in range(_MAX_LOOP_ROUNDS):
+            body_st = dict(cur)
+            self.assign(s.target, Val(none=it.elem), body_st, None)
+            self._loops.append(([], []))
+            out = self.block(s.body, body_st)
+            breaks, continues = self._loops.pop()
+            new = join_all([st, out, *continues])
+            assert new is not None
+            if same(new, cur):
+                break
+            cur = new
+        return join_all([self.block(s.orelse, dict(cur)), *breaks])
+
+    st_AsyncFor = st_For
+
+    def st_With(self, s: ast.With | ast.AsyncWith, st: State) -> State | None:
+        for item in s.items:
+            val = self.ev(item.context_expr, st)
+            self.deref(item.context_expr, val, "NS105", item.context_expr, st)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, NOT_NONE, st, None)
+        return self.block(s.body, st)
+
+    st_AsyncWith = st_With
+
+    def st_Try(self, s: ast.Try, st: State) -> State | None:
+        caught = frozenset().union(*(_caught_codes(h) for h in s.handlers))
+        self._suppress.append(caught)
+        body_out = self.block(s.body, dict(st))
+        self._suppress.pop()
+        handler_entry = join(st, body_out)
+        outs = [self.block(s.orelse, body_out)]
+        for handler in s.handlers:
+            h_st = dict(handler_entry) if handler_entry is not None else None
+            if h_st is not None and handler.name:
+                kill_prefix(h_st, handler.name)
+            outs.append(self.block(handler.body, h_st))
+        out = join_all(outs)
+        if s.finalbody:
+            final_out = self.block(s.finalbody, dict(out) if out is not None else dict(st))
+            return None if out is None else final_out
+        return out
+
+    st_TryStar = st_Try
+
+    def st_Match(self, s: ast.Match, st: State) -> State | None:
+        self.ev(s.subject, st)
+        key = key_of(s.subject)
+        cur: State = st
+        outs: list[State | None] = []
+        exhaustive = False
+        for case in s.cases:
+            case_st = dict(cur)
+            if _matches_none(case.pattern):
+                if key is not None:
+                    kill(cur, key)
+            elif _irrefutable(case.pattern):
+                exhaustive = case.guard is None
+            elif key is not None:
+                kill(case_st, key)
+            if isinstance(case.pattern, ast.MatchAs) and case.pattern.name and key is not None:
+                fact = case_st.get(key)
+                kill_prefix(case_st, case.pattern.name)
+                if fact is not None:
+                    case_st[case.pattern.name] = fact
+            true: State | None = case_st
+            if case.guard is not None:
+                _, true, _ = self.test(case.guard, case_st)
+            outs.append(self.block(case.body, true))
+        if not exhaustive:
+            outs.append(cur)
+        return join_all(outs)
+
+    def st_FunctionDef(self, s: ast.stmt, st: State) -> State | None:
+        name = getattr(s, "name", None)
+        if name:
+            kill_prefix(st, name)
+        return st
+
+    st_AsyncFunctionDef = st_FunctionDef
+    st_ClassDef = st_FunctionDef
+
+
+def _caught_codes(handler: ast.ExceptHandler) -> frozenset[str]:
+    if handler.body and isinstance(handler.body[-1], ast.Raise):
+        return frozenset()  # re-raised: the task still fails
+    if handler.type is None:
+        return _ALL
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    out: frozenset[str] = frozenset()
+    for n in names:
+        name = n.attr if isinstance(n, ast.Attribute) else getattr(n, "id", "")
+        out |= _CATCHES.get(name, frozenset())
+    return out
+
+
+def _matches_none(p: ast.pattern) -> bool:
+    if isinstance(p, ast.MatchSingleton):
+        return p.value is None
+    if isinstance(p, ast.MatchOr):
+        return any(_matches_none(x) for x in p.patterns)
+    return False
+
+
+def _irrefutable(p: ast.pattern) -> bool:
+    return isinstance(p, ast.MatchAs) and p.pattern is None

@@ -1,0 +1,116 @@
+"""Turning a reported dereference into a Finding that reads like a colleague's explanation."""
+
+from __future__ import annotations
+
+import ast
+
+from huey_guard.analyzer.facts import Fact
+from huey_guard.analyzer.model import CODES, Finding, NoneSource, TraceStep
+from huey_guard.analyzer.resolve import short_text
+
+# How each code describes the dereference ("nothing checks it before ...").
+_WHAT: dict[str, str] = {
+    "NS102": "it is subscripted",
+    "NS103": "it is called",
+    "NS104": "it is iterated or unpacked",
+    "NS105": "it is used in {op}",
+}
+_OPS: dict[type, str] = {
+    ast.Add: "`+`",
+    ast.Sub: "`-`",
+    ast.Mult: "`*`",
+    ast.Div: "`/`",
+    ast.Mod: "`%`",
+    ast.FloorDiv: "`//`",
+    ast.Pow: "`**`",
+    ast.Lt: "`<`",
+    ast.Gt: "`>`",
+    ast.LtE: "`<=`",
+    ast.GtE: "`>=`",
+    ast.In: "`in`",
+    ast.NotIn: "`not in`",
+    ast.BitOr: "`|`",
+    ast.BitAnd: "`&`",
+    ast.USub: "unary `-`",
+    ast.MatMult: "`@`",
+}
+
+
+def describe_use(code: str, at: ast.AST) -> str:
+    if isinstance(at, ast.Attribute):
+        return f".{at.attr}"
+    if code == "NS105":
+        op: object = None
+        if isinstance(at, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
+            op = at.op
+        elif isinstance(at, ast.Compare):
+            op = at.ops[0]
+        elif isinstance(at, ast.Call):
+            return "len()"
+        if isinstance(at, (ast.With, ast.withitem)) or op is None:
+            return "it is used as a context manager or awaited"
+        return _WHAT["NS105"].format(op=_OPS.get(type(op), "an operator"))
+    return _WHAT.get(code, "it is used")
+
+
+def make_finding(
+    path: str,
+    code: str,
+    target: ast.expr,
+    at: ast.AST,
+    fact: Fact,
+    task: str | None,
+    function: str | None,
+) -> Finding:
+    subject = short_text(target, 60)
+    line, col = target.lineno, target.col_offset + 1
+    end_line = getattr(at, "end_lineno", None) or target.end_lineno or line
+    end_col = (getattr(at, "end_col_offset", None) or target.end_col_offset or 0) + 1
+    if (end_line, end_col) < (line, col):
+        end_line, end_col = line, col
+    use = describe_use(code, at)
+    if code == "NS201":
+        param = fact.param or subject
+        message = (
+            f"task parameter `{param}` is used ({use}, line {line}) with no None check; "
+            f"guard it with not_none_validator"
+        )
+        return Finding(
+            path,
+            line,
+            col,
+            end_line,
+            end_col,
+            code,
+            message,
+            CODES[code].severity,
+            task,
+            None,
+            (TraceStep(line, col, f"`{param}` is dereferenced ({use})"),),
+            param,
+            function,
+        )
+    message = (
+        f"{subject} may be None here: {fact.description} (line {fact.line}), "
+        f"and nothing checks it before {use} (line {line})"
+    )
+    trace = (
+        TraceStep(fact.line, fact.column, fact.description),
+        *fact.steps,
+        TraceStep(line, col, f"{subject} is dereferenced ({use}) without a None check"),
+    )
+    return Finding(
+        path,
+        line,
+        col,
+        end_line,
+        end_col,
+        code,
+        message,
+        CODES[code].severity,
+        task,
+        NoneSource(fact.line, fact.column, fact.description),
+        trace,
+        subject,
+        function,
+    )

@@ -1,0 +1,261 @@
+"""What a call or attribute means in one module: catalogue sources, project functions, tags.
+
+``ModuleContext`` answers the dataflow engine's questions about names (is this call a None
+source? does it never return? is this a task, a compiled regex, a parsed URL?). Project-wide
+knowledge comes from a ``Provider``: during phase 1 the module's own lazily computed summaries
+(calls into other modules become dependencies), during phase 2 the merged ProjectIndex.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Protocol
+
+from huey_guard.analyzer import catalogue as cat
+from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val
+from huey_guard.analyzer.imports import dotted_text, module_imports, qualify, top_level_names
+from huey_guard.analyzer.options import ScanOptions
+from huey_guard.analyzer.summary import ClassSummary, FuncSummary
+
+_REGEX_HINTS = ("re", "pattern", "regex", "rx", "pat")
+# ORM methods whose result is an instance of the model the chain starts from.
+_ORM_FETCHERS = frozenset(
+    {
+        "get",
+        "first",
+        "last",
+        "get_or_none",
+        "one_or_none",
+        "one",
+        "scalar_one_or_none",
+        "earliest",
+        "latest",
+        "create",
+        "get_or_create",
+    }
+)
+
+
+class Provider(Protocol):
+    def function(self, q: str) -> FuncSummary | None: ...
+    def returns_none(self, q: str) -> tuple[Fact | None, bool]: ...
+    def task_results(self, q: str) -> bool | None: ...
+    def instance_results(self, q: str) -> bool | None: ...
+    def class_summary(self, q: str) -> ClassSummary | None: ...
+
+
+def short_text(node: ast.expr, limit: int = 40) -> str:
+    """Readable source text: long call arguments collapse to ``(...)``."""
+    if isinstance(node, ast.Call):
+        args = ", ".join(ast.unparse(a) for a in [*node.args, *node.keywords])
+        inner = args if len(args) <= 24 else "..."
+        return f"{short_text(node.func, limit)}({inner})"
+    if isinstance(node, ast.Attribute):
+        return f"{short_text(node.value, limit)}.{node.attr}"
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ModuleContext:
+    """Name resolution and None-source knowledge for one module."""
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        module: str,
+        is_package: bool,
+        options: ScanOptions,
+        provider: Provider | None = None,
+    ) -> None:
+        self.module = module
+        self.imports = module_imports(tree, module, is_package)
+        self.local = top_level_names(tree)
+        self.options = options
+        self.provider: Provider = provider  # type: ignore[assignment]  # set before analysis
+        extra_funcs, extra_methods = cat.extra_rules(options.extra_none_sources)
+        self.functions = {r.name: r for r in (*cat.FUNCTIONS, *extra_funcs)}
+        self.methods = {r.name[1:]: r for r in (*cat.METHODS, *extra_methods)}
+        self.module_tags: dict[str, str] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                q = self.qualify(node.value.func)
+                if q == "re.compile":
+                    for t in node.targets:
+                        if isinstance(t, ast.Name):
+                            self.module_tags[t.id] = "regex"
+
+    def qualify(self, node: ast.expr) -> str | None:
+        return qualify(node, self.imports, self.module, self.local)
+
+    # -- calls -----------------------------------------------------------------------------
+    def call_target(self, call: ast.Call, class_name: str | None) -> str | None:
+        """The project function a call runs, when it can be named (for summaries/reachability)."""
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+            and class_name
+        ):
+            return f"{self.module}.{class_name}.{func.attr}"
+        return self.qualify(func)
+
+    def is_noreturn(self, call: ast.Call, target: str | None) -> bool:
+        if target is None:
+            return False
+        if target in cat.NORETURN:
+            return True
+        summary = self.provider.function(target)
+        return summary is not None and summary.noreturn and not summary.is_method
+
+    def call_value(self, call: ast.Call, recv: Val | None, args: list[Val], st: State) -> Val:
+        func = call.func
+        q = self.qualify(func)
+        if q is not None:
+            val = self._qualified_call(q, call)
+            if val is not None:
+                return val
+        if isinstance(func, ast.Attribute):
+            return self._method_call(func, call, recv or NOT_NONE, q)
+        return NOT_NONE
+
+    def awaited(self, call: ast.Call, inner: Val) -> Val:
+        """``await f()``: the coroutine's result, None when the async function can return None."""
+        q = self.qualify(call.func)
+        summary = self.provider.function(q) if q else None
+        if summary is not None and summary.is_async and q is not None:
+            return Val(none=self._summary_fact(q, call))
+        return inner
+
+    def _qualified_call(self, q: str, call: ast.Call) -> Val | None:
+        rule = self.functions.get(q)
+        if rule is not None:
+            if not cat.rule_applies(rule, call):
+                return NOT_NONE
+            fact = self._fact(call, rule.why, rule.only_codes)
+            return Val(items=(fact, None)) if rule.item is not None else Val(none=fact)
+        if q == "re.compile":
+            return Val(tag="regex")
+        if q in cat.URL_CONSTRUCTORS:
+            return Val(tag="url")
+        head, _, attr = q.rpartition(".")
+        if head and self.provider.instance_results(head) is not None:
+            why = cat.HUEY_INSTANCE_METHODS.get(attr)
+            if why and (attr != "get" or cat.rule_applies(self.methods["get"], call)):
+                return Val(none=self._fact(call, why))
+            return NOT_NONE
+        results = self.provider.task_results(q)
+        if results is not None:
+            if not results:
+                return Val(none=self._fact(call, cat.HUEY_NO_RESULTS_WHY, plain=True))
+            return Val(tag="result")
+        summary = self.provider.function(q)
+        if summary is not None:
+            if summary.is_async:
+                return NOT_NONE
+            return Val(none=self._summary_fact(q, call))
+        if self.provider.class_summary(q) is not None:
+            return Val(tag="class:" + q)
+        return None
+
+    def _summary_fact(self, q: str, call: ast.Call) -> Fact | None:
+        fact, is_dep = self.provider.returns_none(q)
+        if fact is None:
+            return None
+        text = short_text(call)
+        if is_dep:
+            return Fact(call.lineno, call.col_offset + 1, text, dep=q)
+        return Fact(
+            call.lineno, call.col_offset + 1, f"{text} can return None ({fact.description})"
+        )
+
+    def _method_call(self, func: ast.Attribute, call: ast.Call, recv: Val, q: str | None) -> Val:
+        name = func.attr
+        if recv.tag == "result" and name == "get":
+            blocking = next((k.value for k in call.keywords if k.arg == "blocking"), None)
+            if not call.args and (blocking is None or _is_false(blocking)):
+                return Val(none=self._fact(call, cat.HUEY_RESULT_WHY, plain=True))
+            return NOT_NONE
+        if name in cat.REGEX_METHODS and self._looks_like_regex(func.value, recv):
+            return Val(none=self._fact(call, cat.REGEX_WHY))
+        if recv.tag and recv.tag.startswith("class:"):
+            summary = self.provider.function(f"{recv.tag[6:]}.{name}")
+            if summary is not None:
+                return Val(none=self._summary_fact(f"{recv.tag[6:]}.{name}", call))
+        rule = self.methods.get(name)
+        fact = None
+        if rule is not None and cat.rule_applies(rule, call):
+            if name != "get" or not self._http_receiver(func.value):
+                fact = self._fact(call, rule.why, rule.only_codes)
+        return Val(none=fact, tag=self._orm_model(func, name))
+
+    def _looks_like_regex(self, receiver: ast.expr, recv: Val) -> bool:
+        if recv.tag == "regex":
+            return True
+        text = (dotted_text(receiver) or "").rpartition(".")[2].lower()
+        return any(
+            text == h or text.endswith("_" + h) or text.startswith(h + "_") for h in _REGEX_HINTS
+        ) or text.endswith(("regex", "pattern"))
+
+    def _http_receiver(self, receiver: ast.expr) -> bool:
+        text = ast.unparse(receiver).lower()
+        return any(h in text for h in cat.HTTP_RECEIVER_HINTS)
+
+    def _orm_model(self, func: ast.Attribute, name: str) -> str | None:
+        if name not in _ORM_FETCHERS:
+            return None
+        node: ast.expr = func.value
+        while isinstance(node, (ast.Attribute, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Name):
+            q = self.qualify(node)
+            if q is not None and self.provider.class_summary(q) is not None:
+                return "class:" + q
+        return None
+
+    def _fact(
+        self, call: ast.Call, why: str, only: frozenset[str] | None = None, plain: bool = False
+    ) -> Fact:
+        text = why if plain else f"{short_text(call)} {why}"
+        return Fact(call.lineno, call.col_offset + 1, text, only_codes=only)
+
+    # -- attributes ------------------------------------------------------------------------
+    def seed_facts(self, tag: str) -> dict[str, Fact]:
+        """Attributes known to be None-able on a freshly bound value of this kind."""
+        if tag == "url":
+            return {a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.URL_NONE_ATTRIBUTES.items()}
+        if tag.startswith("class:"):
+            summary = self.provider.class_summary(tag[6:])
+            if summary is not None:
+                return dict(summary.declared)
+        return {}
+
+    def attribute_fact(self, tag: str, node: ast.Attribute) -> Fact | None:
+        fact = self.seed_facts(tag).get(node.attr)
+        if fact is None:
+            return None
+        if fact.line == 0:  # position it at the access itself
+            return Fact(
+                node.lineno,
+                node.col_offset + 1,
+                f"{short_text(node)} " + fact.description.split(" ", 2)[2],
+            )
+        return fact
+
+    def self_facts(self, class_q: str, method: str) -> dict[str, Fact]:
+        summary = self.provider.class_summary(class_q)
+        if summary is None or method == "__init__":
+            return {}
+        return dict(summary.self_nullable)
+
+    def method_assigns(self, class_name: str | None, method: str) -> frozenset[str] | None:
+        if class_name is None:
+            return frozenset()
+        summary = self.provider.class_summary(f"{self.module}.{class_name}")
+        if summary is None:
+            return None
+        return summary.assigns.get(method)
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False

@@ -1,0 +1,87 @@
+"""Per-module summaries (phase 1 of a scan): what other modules need to know about this one.
+
+A summary is small, picklable and cached by content hash: each function's return summary
+(may it return None, and on which other functions does that depend), classes' None-able
+attributes, huey instances, task decorator candidates and decorator factories. Phase 2 merges
+all summaries into a ProjectIndex and analyses task modules against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from huey_guard.analyzer.facts import Fact
+
+# Task-making methods of a Huey instance (lock_task only wraps a task, it does not make one).
+TASK_METHODS = frozenset(
+    {"task", "periodic_task", "context_task", "db_task", "db_periodic_task", "on_commit_task"}
+)
+DJHUEY = "huey.contrib.djhuey"
+DJHUEY_DECORATORS = frozenset(
+    f"{DJHUEY}.{n}"
+    for n in ("task", "periodic_task", "db_task", "db_periodic_task", "on_commit_task")
+)
+# Constructors that make a Huey instance (any project subclass of one counts too).
+HUEY_CLASSES = frozenset(
+    {
+        "Huey",
+        "RedisHuey",
+        "RedisExpireHuey",
+        "PriorityRedisHuey",
+        "PriorityRedisExpireHuey",
+        "SqliteHuey",
+        "MemoryHuey",
+        "FileHuey",
+        "BlackHoleHuey",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FuncSummary:
+    """What a caller needs to know about a function's result."""
+
+    qualname: str  # dotted: module.func or module.Class.method
+    line: int
+    none: Fact | None = None  # why it may return None (its own code)
+    deps: tuple[str, ...] = ()  # ...or because it returns what these functions return
+    noreturn: bool = False  # every path raises or exits
+    calls: tuple[str, ...] = ()  # project functions it calls (reachability from tasks)
+    is_async: bool = False
+    is_method: bool = False
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    qualname: str
+    bases: tuple[str, ...] = ()
+    self_nullable: dict[str, Fact] = field(default_factory=dict)  # None-able via self.attr
+    declared: dict[str, Fact] = field(default_factory=dict)  # None-able on any instance
+    assigns: dict[str, frozenset[str]] = field(default_factory=dict)  # method -> self attrs
+
+
+@dataclass(frozen=True)
+class TaskCandidate:
+    """A function with a decorator (or call form) that may make it a huey task."""
+
+    function: str  # qualname inside the module
+    line: int
+    parameters: tuple[str, ...]
+    decorator: str  # qualified decorator expression without its call, e.g. "app.queue.huey.task"
+    decorator_text: str  # as written, e.g. "huey.task"
+    explicit_name: str | None = None
+    context: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    module: str
+    path: str
+    is_package: bool
+    imports: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, FuncSummary] = field(default_factory=dict)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    instances: dict[str, tuple[str, bool]] = field(default_factory=dict)  # q -> (ctor, results)
+    candidates: tuple[TaskCandidate, ...] = ()
+    factories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # func q -> receivers
+    lines: int = 0
