@@ -49,3 +49,14 @@ def parse_file(file: Path, relative_to: Path | None = None) -> frozenset[Expecta
     """Expectations of a fixture file, with paths relative to ``relative_to`` when given."""
     name = file.relative_to(relative_to).as_posix() if relative_to is not None else str(file)
     return parse_source(file.read_text(encoding="utf-8"), name)
+
+
+def outside_scope_lines(source: str) -> frozenset[int]:
+    """Lines marked ``# outside-scope``: a real bug the analyzer deliberately does not examine
+    (not in a task module and not called by a task). No finding is expected there, and the
+    accuracy benchmark leaves these lines out of every tool's score."""
+    lines: set[int] = set()
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT and re.match(r"#\s*outside-scope\b", tok.string):
+            lines.add(tok.start[0])
+    return frozenset(lines)
