@@ -152,6 +152,10 @@ def _hook_factories() -> list[Any]:
 
     factories += [guard_hooks.validation_factory, guard_hooks.safe_call_factory]
     factories.append(guard_startup.startup_factory)
+    from huey_guard import budget, retry
+
+    factories += [retry.resource_gate_factory, retry.policy_hook_factory]
+    factories += [budget.mark_factory, budget.meter_factory]
     return factories
 
 
