@@ -122,8 +122,9 @@ def test_suppression_comments(project: Path) -> None:
 
 
 def test_baseline_survives_lines_inserted_above_every_finding(project: Path) -> None:
-    status, _, err = nullscan("--write-baseline", "baseline.json", "app")
-    assert status == 0 and "wrote 1 finding" in err
+    status, out, err = nullscan("--write-baseline", "baseline.json", "app")
+    assert status == 0 and "wrote 1 finding to baseline.json" in err
+    assert out == ""
     tasks = project / "app" / "tasks.py"
     tasks.write_text(
         '"""Backups."""\n\nimport sys\n' + BAD.replace("    target =", "    x = 1\n    target =")

@@ -200,8 +200,11 @@ def run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO) -> int:
     outcome = pipeline.postprocess(result, texts, filters)
     if args.write_baseline is not None:
         count = baseline.write(args.write_baseline, outcome.findings, texts)
-        stderr.write(f"huey-nullscan: wrote {count} finding(s) to {args.write_baseline}\n")
+        plural = "finding" if count == 1 else "findings"
+        stderr.write(f"huey-nullscan: wrote {count} {plural} to {args.write_baseline}\n")
+        # Only file-level errors are left to show; "All clear" would misstate the run.
         outcome = replace(outcome, findings=())
+        args.quiet = True
     report = Report(
         findings=outcome.shown,
         summary=Summary(
