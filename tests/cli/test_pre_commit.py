@@ -1,7 +1,8 @@
 """The pre-commit hook through the real ``pre-commit`` tool, as a user's repository runs it.
 
-``pre-commit try-repo`` installs this repository into a fresh environment (from what is
-committed, plus uncommitted changes to tracked files) and runs the hook on the given files.
+``pre-commit try-repo`` installs a repository into a fresh environment and runs the hook on the
+given files. It would also pick up uncommitted edits to tracked files; the test tries a clone of
+HEAD instead, so it checks exactly what is committed, whatever else is half-done in the tree.
 """
 
 from __future__ import annotations
@@ -50,11 +51,13 @@ def test_hook_fails_on_a_finding_and_passes_on_clean_code(tmp_path: Path) -> Non
     (user_repo / "clean.py").write_text(CLEAN)
     _git(user_repo, "add", ".")
     _git(user_repo, "commit", "-qm", "tasks")
+    committed = tmp_path / "huey-guard-head"
+    _git(tmp_path, "clone", "--quiet", str(REPO), str(committed))
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
 
     def hook(filename: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [pre_commit, "try-repo", str(REPO), "huey-nullscan", "--files", filename],
+            [pre_commit, "try-repo", str(committed), "huey-nullscan", "--files", filename],
             cwd=user_repo, env=env, capture_output=True, text=True, timeout=540, check=False,
         )  # fmt: skip
 
