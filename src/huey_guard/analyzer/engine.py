@@ -13,6 +13,7 @@ from huey_guard.analyzer.index import ProjectIndex
 from huey_guard.analyzer.messages import make_finding
 from huey_guard.analyzer.model import Finding, TaskInfo
 from huey_guard.analyzer.resolve import ModuleContext
+from huey_guard.guards.recognise import is_guarded
 
 
 def entry_state(
@@ -33,7 +34,8 @@ def entry_state(
         elif is_optional(arg.annotation):
             st[name] = Fact(*pos, f"parameter `{name}` is declared Optional")
         elif task is not None and name in task.parameters:
-            st[name] = Fact(*pos, f"task parameter `{name}`", param=name)
+            if not is_guarded(fd.node, name):  # a not_none_validator decorator guards it
+                st[name] = Fact(*pos, f"task parameter `{name}`", param=name)
         else:
             cls = class_name(arg.annotation)
             q = ctx.qualify(cls) if cls is not None else None

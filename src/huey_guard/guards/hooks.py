@@ -35,12 +35,13 @@ class ValidationHook(Hook):
     def _check(self, task: Any) -> ArgumentValidationError | None:
         task_class = type(task)
         name = self.runtime.task_name(task_class)
-        validators = self.table.validators_for(name, task_class)
-        if not validators:
-            return None
         if task_class not in self._functions:
             self._functions[task_class] = task_function(task_class)
-        call = TaskCall.build(name, self._functions[task_class], task.args, task.kwargs)
+        function = self._functions[task_class]
+        validators = self.table.validators_for(name, task_class, function)
+        if not validators:
+            return None
+        call = TaskCall.build(name, function, task.args, task.kwargs)
         try:
             run_validators(validators, call)
         except ArgumentValidationError as exc:

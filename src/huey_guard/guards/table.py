@@ -14,7 +14,13 @@ from typing import Any
 
 from huey_guard.guards.manifest import Manifest, TaskGuards
 from huey_guard.guards.safe_call import DefaultReturn
-from huey_guard.guards.validators import NotNoneValidator, TypeValidator, Validator, as_validators
+from huey_guard.guards.validators import (
+    VALIDATORS_ATTR,
+    NotNoneValidator,
+    TypeValidator,
+    Validator,
+    as_validators,
+)
 
 _ORIGINAL_EXECUTE = "_huey_guard_original_execute"
 
@@ -71,8 +77,11 @@ class GuardTable:
         key = self._key(task)
         return self._entries.get(key) if key else None
 
-    def validators_for(self, task: str, task_class: type) -> tuple[Validator, ...]:
+    def validators_for(
+        self, task: str, task_class: type, function: Callable[..., Any] | None = None
+    ) -> tuple[Validator, ...]:
         declared = as_validators(getattr(task_class, "validate_args", None))
+        declared += tuple(getattr(function, VALIDATORS_ATTR, ()))
         key = self._key(task)
         return declared + (self._validators.get(key, ()) if key else ())
 
@@ -122,6 +131,6 @@ def task_function(task_class: type) -> Callable[..., Any] | None:
             return None
         func = closure.get("func")
         if callable(func):
-            return inspect.unwrap(func) if hasattr(func, "__wrapped__") else func
+            return func  # signature/annotation readers follow __wrapped__ themselves
         execute = getattr(execute, "__wrapped__", None)
     return None

@@ -125,6 +125,8 @@ class NotNoneValidator:
     def __call__(self, *args: Any) -> Any:
         if len(args) == 1 and isinstance(args[0], TaskCall):
             return self.validate(args[0])
+        if len(args) == 1 and callable(args[0]):
+            return guard_function(args[0], self)
         if args and all(isinstance(a, str) for a in args):
             return NotNoneValidator(tuple(dict.fromkeys((*self.names, *args))))
         raise TypeError(
@@ -167,6 +169,8 @@ class TypeValidator:
     def __call__(self, *args: Any) -> Any:
         if len(args) == 1 and isinstance(args[0], TaskCall):
             return self.validate(args[0])
+        if len(args) == 1 and callable(args[0]):
+            return guard_function(args[0], self)
         if args and all(isinstance(a, str) for a in args):
             return TypeValidator(tuple(dict.fromkeys((*self.names, *args))))
         raise TypeError("type_validator takes parameter names, e.g. type_validator('amount')")
@@ -207,6 +211,29 @@ not_none_validator = NotNoneValidator()
 type_validator = TypeValidator()
 
 Validator = Callable[[TaskCall], Any]
+
+
+# Validators a function carries from being decorated with one (read by the validation hook so
+# the producer-side check runs too, and by the analyzer through guards/recognise.py).
+VALIDATORS_ATTR = "__huey_guard_validators__"
+
+
+def guard_function(fn: Callable[..., Any], validator: Validator) -> Callable[..., Any]:
+    """Use a validator as a decorator: every call of ``fn`` is validated first.
+
+    Placed below ``@huey.task()``, huey registers the guarded function; the validation hook
+    also finds the validator on it and checks at enqueue time, before anything is stored.
+    """
+    name = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__name__', fn)}"
+    inner = getattr(fn, VALIDATORS_ATTR, ())
+
+    @functools.wraps(fn)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        run_validators((validator,), TaskCall.build(name, fn, args, kwargs))
+        return fn(*args, **kwargs)
+
+    setattr(guarded, VALIDATORS_ATTR, (validator, *inner))
+    return guarded
 
 
 def as_validators(spec: Any) -> tuple[Validator, ...]:
