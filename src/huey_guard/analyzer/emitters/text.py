@@ -56,11 +56,13 @@ def _frame(report: Report, f: Finding) -> list[Text]:
     for number, code, marker, label in sorted(rows):
         if previous is not None and number > previous + 1:
             out.append(Text(f"{'':>{gutter}} :", style="blue"))
-        line = Text(f"{number:>{gutter}} | ", style="blue")
+        line = Text()
+        line.append(f"{number:>{gutter}} | ", style="blue")  # the code itself stays unstyled
         line.append(code.rstrip())
         out.append(line)
         if marker:
-            mark = Text(f"{'':>{gutter}} | ", style="blue")
+            mark = Text()
+            mark.append(f"{'':>{gutter}} | ", style="blue")
             mark.append(marker, style="bold red" if label == "" else "yellow")
             if label:
                 mark.append(f" {label}", style="yellow")
