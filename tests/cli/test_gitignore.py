@@ -89,6 +89,8 @@ def test_walk_honours_gitignore_exclude_and_include(
             "src/migrations/0001.py": "",
             "src/notes.txt": "",
             "src/.venv/lib.py": "",
+            "src/env/pyvenv.cfg": "",
+            "src/env/lib/x.py": "",
         },
     )
     monkeypatch.chdir(tmp_path)

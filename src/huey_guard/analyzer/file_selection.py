@@ -103,7 +103,13 @@ def _walk(given: str, selector: Selector) -> Iterator[str]:
     top = Path(os.path.abspath(given))
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not selector.excluded(here / d, True))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not selector.excluded(here / d, True)
+            # A virtualenv under any other name (env/, .py311/) is never project code.
+            and not (here / d / "pyvenv.cfg").exists()
+        )
         for name in sorted(filenames):
             path = here / name
             if selector.included(path) and not selector.excluded(path, False):
