@@ -1,0 +1,15 @@
+"""Inject faults into guarded consumers (huey-guard inject --inject NETWORK --rate 30%)."""
+
+from __future__ import annotations
+
+import argparse
+
+from huey_guard.fault_injector import cli
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    cli.add_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    return cli.run(args)
