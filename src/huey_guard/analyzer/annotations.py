@@ -25,9 +25,12 @@ def is_optional(node: ast.expr | None) -> bool:
                 return True
             if name == "Union" and any(_is_none(e) for e in _elts(sub.slice)):
                 return True
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.BitOr):
-            if _is_none(sub.left) or _is_none(sub.right):
-                return True
+        if (
+            isinstance(sub, ast.BinOp)
+            and isinstance(sub.op, ast.BitOr)
+            and (_is_none(sub.left) or _is_none(sub.right))
+        ):
+            return True
     return False
 
 

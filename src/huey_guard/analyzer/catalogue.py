@@ -105,7 +105,9 @@ METHODS: tuple[SourceRule, ...] = (
         first_arg_str=True,
         only_codes=_ATTR_ONLY,
     ),
-    SourceRule(".findtext", "returns None when no element matches", max_args=1),
+    SourceRule(
+        ".findtext", "returns None when no element matches", default_arg=1, default_kw="default"
+    ),
     SourceRule(".select_one", "returns None when no element matches", max_args=1),
     SourceRule(".fullmatch", "returns None when the pattern does not match"),
     SourceRule(".hget", "returns None when the hash field is missing"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from huey_guard.analyzer.annotations import is_optional
 from huey_guard.analyzer.exprs import is_none_const
-from huey_guard.analyzer.facts import Fact
+from huey_guard.analyzer.facts import PARAM_MARK, Fact, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
 from huey_guard.analyzer.imports import dotted_text
 from huey_guard.analyzer.options import ScanOptions
@@ -147,22 +147,77 @@ def _transparent(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
     fn = fd.node
-    base = dict(
+    flow = FunctionFlow(ctx, fn, fd.class_name, report=False)
+    params = all_params(fn)
+    entry: dict[str, Fact] = {}
+    skip_self = fd.class_name is not None and not _is_static(fn)
+    for i, arg in enumerate(params):
+        if not (i == 0 and skip_self):
+            entry[arg.arg] = param_marker(i, arg.arg, arg.lineno, arg.col_offset + 1)
+    if skip_self:
+        flow.tags["self"] = f"class:{ctx.module}.{fd.class_name}"
+    result = flow.run(entry)
+    calls = tuple(sorted(result.calls))
+    base = FuncSummary(
         qualname=q,
         line=fn.lineno,
         is_async=isinstance(fn, ast.AsyncFunctionDef),
         is_method=fd.class_name is not None,
+        calls=calls,
+        params=tuple(a.arg for a in params),
+        param_derefs=tuple(result.param_derefs[i] for i in sorted(result.param_derefs)),
     )
-    flow = FunctionFlow(ctx, fn, fd.class_name, report=False)
-    if fd.class_name is not None:
-        flow.tags["self"] = f"class:{ctx.module}.{fd.class_name}"
-    result = flow.run({})
-    calls = tuple(sorted(result.calls))
     if _has_yield(fn) or not _transparent(fn):
-        return FuncSummary(calls=calls, **base)  # type: ignore[arg-type]
+        return base  # a generator or a decorated function: its result is something else
     none, deps = return_reason(fn, result)
     noreturn = not result.falls_off and not result.returns and not _is_stub(fn)
-    return FuncSummary(none=none, deps=deps, noreturn=noreturn, calls=calls, **base)  # type: ignore[arg-type]
+    return replace(
+        base,
+        none=none,
+        deps=deps,
+        noreturn=noreturn,
+        passthrough=_passthrough(result),
+        items=_items(result),
+    )
+
+
+def all_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    a = fn.args
+    return [*a.posonlyargs, *a.args, *a.kwonlyargs]
+
+
+def _is_static(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(dotted_text(d) == "staticmethod" for d in fn.decorator_list)
+
+
+def _passthrough(result: FlowResult) -> tuple[int, ...]:
+    out = set()
+    for _, val in result.returns:
+        dep = val.none.dep if val.none is not None else None
+        if dep is not None and dep.startswith(PARAM_MARK):
+            out.add(int(dep[len(PARAM_MARK) :]))
+    return tuple(sorted(out))
+
+
+def _items(result: FlowResult) -> tuple[Fact | None, ...] | None:
+    """None-able elements of returned tuples (``return None, "missing"``)."""
+    merged: list[Fact | None] | None = None
+    for ret, val in result.returns:
+        if val.items is None or not isinstance(ret.value, ast.Tuple):
+            continue
+        items = [f if f is not None and f.real else None for f in val.items]
+        if merged is None:
+            merged = items
+        elif len(merged) == len(items):
+            merged = [a or b for a, b in zip(merged, items, strict=True)]
+    if merged is None or not any(merged):
+        return None
+    return tuple(
+        None
+        if f is None
+        else Fact(f.line, f.column, f"element {i} of the tuple it returns is None (line {f.line})")
+        for i, f in enumerate(merged)
+    )
 
 
 def return_reason(
@@ -178,6 +233,8 @@ def return_reason(
                 what = "a bare `return`" if ret.value is None else "`return None`"
                 return Fact(ret.lineno, col, f"{what} at line {ret.lineno}"), ()
         elif val.none is not None and not val.none.weak:
+            if val.none.dep is not None and val.none.dep.startswith(PARAM_MARK):
+                continue
             if val.none.dep is not None:
                 deps.append(val.none.dep)
             else:
@@ -247,18 +304,48 @@ def summarise_class(
                         f"({summary.none.description})",
                     )
     self_nullable = dict(declared)
+    fresh: dict[str, Fact] = {}
+    from_param: dict[str, str] = {}
+    init_params: tuple[str, ...] = ()
     if init is not None:
+        init_params = tuple(a.arg for a in all_params(init)[1:])
+        entry = _optional_params(init, name)
+        by_pos = {(f.line, f.column): p for p, f in entry.items()}
         flow = FunctionFlow(ctx, init, name, report=False)
-        flow.run({})
+        flow.run(dict(entry))
         for key, fact in (flow.exit_state or {}).items():
             parts = key.split(".")
-            if len(parts) == 2 and parts[0] == "self" and "[" not in key and not fact.weak:
-                desc = fact.description
-                if desc == "it is set to None":
-                    desc = f"self.{parts[1]} is set to None in __init__"
-                self_nullable[parts[1]] = Fact(fact.line, fact.column, desc)
+            if len(parts) != 2 or parts[0] != "self" or "[" in key or not fact.real:
+                continue
+            desc = fact.description
+            if desc == "it is set to None":
+                desc = f"self.{parts[1]} is set to None in {name}.__init__"
+            fresh[parts[1]] = self_nullable[parts[1]] = Fact(fact.line, fact.column, desc)
+            if (fact.line, fact.column) in by_pos:
+                from_param[parts[1]] = by_pos[(fact.line, fact.column)]
     bases = tuple(t for t in (ctx.qualify(b) or dotted_text(b) for b in node.bases) if t)
-    return ClassSummary(q, bases, self_nullable, declared, assigns)
+    return ClassSummary(q, bases, self_nullable, declared, assigns, init_params, fresh, from_param)
+
+
+def _optional_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, cls: str) -> dict[str, Fact]:
+    """Constructor parameters that default to None or are declared Optional."""
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    out: dict[str, Fact] = {}
+    pairs = [
+        *zip(positional, defaults, strict=True),
+        *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+    ]
+    for arg, default in pairs:
+        if (default is not None and is_none_const(default)) or is_optional(arg.annotation):
+            out[arg.arg] = Fact(
+                arg.lineno,
+                arg.col_offset + 1,
+                f"{cls}() leaves `{arg.arg}` None unless it is passed",
+            )
+    return out
 
 
 def _self_stores(fn: ast.AST) -> Iterator[str]:

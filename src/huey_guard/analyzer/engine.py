@@ -10,7 +10,7 @@ from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import Fact, State
 from huey_guard.analyzer.flow import FunctionFlow
 from huey_guard.analyzer.index import ProjectIndex
-from huey_guard.analyzer.messages import make_finding
+from huey_guard.analyzer.messages import make_finding, make_helper_finding
 from huey_guard.analyzer.model import Finding, TaskInfo
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.guards.recognise import is_guarded
@@ -25,10 +25,15 @@ def entry_state(
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults += list(args.defaults)
-    pairs = [*zip(positional, defaults, strict=False), *zip(args.kwonlyargs, args.kw_defaults, strict=False)]
+    pairs = [
+        *zip(positional, defaults, strict=False),
+        *zip(args.kwonlyargs, args.kw_defaults, strict=False),
+    ]
     for arg, default in pairs:
         name = arg.arg
         pos = (arg.lineno, arg.col_offset + 1)
+        if task is not None and name == "task" and name not in task.parameters:
+            continue  # huey injects the running Task (context=True)
         if default is not None and is_none_const(default):
             st[name] = Fact(*pos, f"parameter `{name}` defaults to None")
         elif is_optional(arg.annotation):
@@ -70,6 +75,9 @@ def analyze_module(
             findings.append(
                 make_finding(path, d.code, d.target, d.at, d.fact, task_name, fd.qualname)
             )
+        for callee, pd, fact, call in result.helper_derefs:
+            where = index.path_of_function(pd.where or callee) or path
+            findings.append(make_helper_finding(where, callee, pd, fact, call, task_name))
     if everything:
         findings.extend(_module_body(tree, ctx, path))
     return findings

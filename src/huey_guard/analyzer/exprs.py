@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from huey_guard.analyzer.catalogue import ARGUMENT_DEREFS
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val, join, join_all, kill
 
 if TYPE_CHECKING:
@@ -56,11 +57,14 @@ class ExprEvaluator:
     def note_call(self, call: ast.Call, st: State) -> None:
         raise NotImplementedError
 
+    def check_call_args(self, call: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
+        raise NotImplementedError
+
     # -- values ----------------------------------------------------------------------------
     def ev(self, node: ast.expr, st: State) -> Val:
         method = getattr(self, "ev_" + type(node).__name__, None)
         if method is not None:
-            return method(node, st)  # type: ignore[no-any-return]
+            return method(node, st)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.ev(child, st)
@@ -113,10 +117,18 @@ class ExprEvaluator:
             callee = self.ev(func, st)
             self.deref(func, callee, "NS103", node, st)
         args = [self._ev_arg(a, st) for a in node.args]
+        kwargs: dict[str, Val] = {}
         for kw in node.keywords:
             val = self.ev(kw.value, st)
             if kw.arg is None:
                 self.deref(kw.value, val, "NS104", kw.value, st)
+            else:
+                kwargs[kw.arg] = val
+        if isinstance(func, ast.Name) and func.id in ARGUMENT_DEREFS and func.id not in st:
+            index, code = ARGUMENT_DEREFS[func.id]
+            if len(node.args) > index:
+                self.deref(node.args[index], args[index], code, node, st)
+        self.check_call_args(node, args, kwargs)
         self.note_call(node, st)
         return self.ctx.call_value(node, recv, args, st)
 
@@ -167,7 +179,10 @@ class ExprEvaluator:
         orelse = self.ev(node.orelse, false) if false is not None else NOT_NONE
         _replace(st, _join_states(true, false))
         return Val(
-            none=body.none or orelse.none, elem=body.elem or orelse.elem, tag=body.tag or orelse.tag
+            none=body.none or orelse.none,
+            elem=body.elem or orelse.elem,
+            tag=body.tag or orelse.tag,
+            attrs=body.attrs or orelse.attrs,
         )
 
     def ev_NamedExpr(self, node: ast.NamedExpr, st: State) -> Val:
@@ -267,11 +282,16 @@ class ExprEvaluator:
             kill(true, key)  # truthy: not None
         elif isinstance(node, ast.Compare) and len(node.ops) == 1:
             self._narrow_compare(node, true, false)
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name):
-            if node.func.id in _NOT_NONE_PREDICATES and not _mentions_none_type(node):
-                arg_key = key_of(node.args[0])
-                if arg_key is not None:
-                    kill(true, arg_key)
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _NOT_NONE_PREDICATES
+            and not _mentions_none_type(node)
+        ):
+            arg_key = key_of(node.args[0])
+            if arg_key is not None:
+                kill(true, arg_key)
         return val, true, false
 
     def _narrow_compare(self, node: ast.Compare, true: State, false: State) -> None:
@@ -290,9 +310,13 @@ class ExprEvaluator:
                 kill(true, key)
         elif isinstance(op, (ast.Eq, ast.Is)) and _not_none_literal(right):
             kill(true, key)  # equal to something that is not None
-        elif isinstance(op, ast.In) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-            if right.elts and all(_not_none_literal(e) for e in right.elts):
-                kill(true, key)
+        elif (
+            isinstance(op, ast.In)
+            and isinstance(right, (ast.Tuple, ast.List, ast.Set))
+            and right.elts
+            and all(_not_none_literal(e) for e in right.elts)
+        ):
+            kill(true, key)
 
     def _test_boolop(self, node: ast.BoolOp, st: State) -> tuple[Val, State | None, State | None]:
         is_and = isinstance(node.op, ast.And)
@@ -315,7 +339,7 @@ class ExprEvaluator:
             none = nones[0] if nones else None
             return Val(none=none), final, passed
         # `a or b` is the last operand's value when every earlier one was falsy.
-        return Val(none=val.none, tag=val.tag), passed, final
+        return Val(none=val.none, tag=val.tag, attrs=val.attrs), passed, final
 
 
 def _replace(st: State, new: State | None) -> None:
@@ -335,7 +359,7 @@ def _join_states_list(states: list[State | None]) -> State | None:
 def _mentions_none_type(call: ast.Call) -> bool:
     return any(
         (isinstance(n, ast.Name) and n.id == "NoneType")
-        or is_none_const(n)
+        or (isinstance(n, ast.expr) and is_none_const(n))
         or (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type")
         for n in ast.walk(call)
         if n is not call

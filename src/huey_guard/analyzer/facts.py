@@ -30,6 +30,11 @@ class Fact:
     def weak(self) -> bool:
         return self.param is not None
 
+    @property
+    def real(self) -> bool:
+        """A concrete reason (not a task-parameter hint, not an unresolved dependency)."""
+        return self.param is None and self.dep is None
+
     def step(self, line: int, column: int, description: str) -> Fact:
         if len(self.steps) >= 8:  # traces stay readable; the source and the last hops matter
             return self
@@ -44,6 +49,7 @@ class Val:
     elem: Fact | None = None  # its elements (iteration / subscript) may be None
     items: tuple[Fact | None, ...] | None = None  # fixed-shape tuple element facts
     tag: str | None = None  # what kind of object it is: "regex", "result", "url", "class:X"
+    attrs: tuple[tuple[str, Fact], ...] = ()  # None-able attributes of a new instance
 
 
 NOT_NONE = Val()
@@ -92,3 +98,11 @@ def kill_prefix(state: State | None, key: str) -> None:
         return
     for k in [k for k in state if k == key or k.startswith((key + ".", key + "["))]:
         del state[k]
+
+
+PARAM_MARK = "#param:"
+
+
+def param_marker(index: int, name: str, line: int, column: int) -> Fact:
+    """Summary mode: stands for "whatever the caller passed as parameter ``index``"."""
+    return Fact(line, column, name, dep=f"{PARAM_MARK}{index}")

@@ -10,11 +10,12 @@ The same walker, with reporting off, computes a function's return summary.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from huey_guard.analyzer.exprs import ExprEvaluator, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
+    PARAM_MARK,
     Fact,
     State,
     Val,
@@ -24,7 +25,9 @@ from huey_guard.analyzer.facts import (
     kill_prefix,
     same,
 )
-from huey_guard.analyzer.resolve import ModuleContext
+from huey_guard.analyzer.messages import describe_use
+from huey_guard.analyzer.resolve import ModuleContext, short_text
+from huey_guard.analyzer.summary import ParamDeref
 
 _MAX_LOOP_ROUNDS = 6
 _ALL = frozenset({"NS101", "NS102", "NS103", "NS104", "NS105"})
@@ -50,6 +53,9 @@ class Deref:
 @dataclass
 class FlowResult:
     derefs: list[Deref] = field(default_factory=list)
+    param_derefs: dict[int, ParamDeref] = field(default_factory=dict)
+    # (callee qualname, its parameter dereference, the None-able argument's fact, the call)
+    helper_derefs: list[tuple[str, ParamDeref, Fact, ast.Call]] = field(default_factory=list)
     returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
     falls_off: bool = False
     calls: set[str] = field(default_factory=set)
@@ -92,9 +98,13 @@ class FunctionFlow(ExprEvaluator):
         key = key_of(target)
         if key is not None:
             kill(st, key)  # had it been None, this dereference would have raised
-        if fact.dep is not None or not self.reporting:
-            return
         if any(code in caught for caught in self._suppress):
+            return
+        if fact.dep is not None:
+            if fact.dep.startswith(PARAM_MARK):
+                self._param_deref(int(fact.dep[len(PARAM_MARK) :]), fact, code, target, at)
+            return
+        if not self.reporting:
             return
         if fact.weak:
             assert fact.param is not None
@@ -107,6 +117,55 @@ class FunctionFlow(ExprEvaluator):
             return
         self._seen.add(spot)
         self.result.derefs.append(Deref(code, target, at, fact))
+
+    def _param_deref(
+        self, index: int, fact: Fact, code: str, target: ast.expr, at: ast.AST
+    ) -> None:
+        if index in self.result.param_derefs:
+            return
+        end_line = getattr(at, "end_lineno", None) or target.lineno
+        end_col = (getattr(at, "end_col_offset", None) or target.col_offset) + 1
+        self.result.param_derefs[index] = ParamDeref(
+            index,
+            fact.description,
+            code,
+            target.lineno,
+            target.col_offset + 1,
+            end_line,
+            end_col,
+            short_text(target, 60),
+            describe_use(code, at),
+        )
+
+    def check_call_args(self, call: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
+        """A possibly-None argument for a parameter the callee dereferences unchecked."""
+        target = self.ctx.call_target(call, self.class_name)
+        summary = self.ctx.provider.function(target) if target else None
+        if summary is None or not summary.param_derefs:
+            return
+        offset = 1 if summary.is_method and isinstance(call.func, ast.Attribute) else 0
+        for pd in summary.param_derefs:
+            i = pd.index - offset
+            val = args[i] if 0 <= i < len(args) else kwargs.get(pd.name)
+            if val is None or val.none is None:
+                continue
+            fact = val.none
+            if fact.dep is not None and fact.dep.startswith(PARAM_MARK):
+                # Summary mode: our parameter flows into theirs (a chain of helpers).
+                index = int(fact.dep[len(PARAM_MARK) :])
+                if index not in self.result.param_derefs and not any(
+                    pd.code in caught for caught in self._suppress
+                ):
+                    self.result.param_derefs[index] = replace(
+                        pd, index=index, name=fact.description, where=pd.where or target or ""
+                    )
+                continue
+            if not fact.real or not self.reporting:
+                continue
+            if any(pd.code in caught for caught in self._suppress):
+                continue
+            assert target is not None
+            self.result.helper_derefs.append((target, pd, fact, call))
 
     def assign(self, target: ast.expr, val: Val, st: State, rhs: ast.expr | None) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -137,7 +196,7 @@ class FunctionFlow(ExprEvaluator):
             st[key + "[]"] = val.elem
         if val.tag is not None:
             self.tags[key] = val.tag
-            for attr, fact in self.ctx.seed_facts(val.tag).items():
+            for attr, fact in (*self.ctx.seed_facts(val.tag).items(), *val.attrs):
                 st.setdefault(f"{key}.{attr}", fact)
 
     def _unpack(
@@ -160,12 +219,17 @@ class FunctionFlow(ExprEvaluator):
             self._noreturn = True
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id == "self":
-                # A method may (re)initialise attributes: forget what we knew about them.
-                attrs = self.ctx.method_assigns(self.class_name, func.attr)
-                for k in [k for k in st if k.startswith("self.")]:
-                    if attrs is None or k.split(".")[1].split("[")[0] in attrs:
-                        del st[k]
+            # A method may (re)initialise attributes: forget what we knew about them.
+            name = func.value.id
+            tag = self.tags.get(name, "")
+            class_q = tag[6:] if tag.startswith("class:") else None
+            attrs = self.ctx.method_assigns(class_q, func.attr)
+            if name != "self" and class_q is None:
+                return
+            prefix = name + "."
+            for k in [k for k in st if k.startswith(prefix)]:
+                if attrs is None or k[len(prefix) :].split(".")[0].split("[")[0] in attrs:
+                    del st[k]
 
     # -- statements ------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt], st: State | None) -> State | None:
@@ -179,7 +243,7 @@ class FunctionFlow(ExprEvaluator):
         method = getattr(self, "st_" + type(s).__name__, None)
         if method is None:
             return st
-        return method(s, st)  # type: ignore[no-any-return]
+        return method(s, st)
 
     def st_Expr(self, s: ast.Expr, st: State) -> State | None:
         self._noreturn = False
@@ -231,6 +295,12 @@ class FunctionFlow(ExprEvaluator):
 
     def st_Delete(self, s: ast.Delete, st: State) -> State | None:
         for target in s.targets:
+            if isinstance(target, ast.Attribute):
+                self.deref(target.value, self.ev(target.value, st), "NS101", target, st)
+            elif isinstance(target, ast.Subscript):
+                base = self.ev(target.value, st)
+                self.ev(target.slice, st)
+                self.deref(target.value, base, "NS102", target, st)
             key = key_of(target)
             if key is not None:
                 kill_prefix(st, key)

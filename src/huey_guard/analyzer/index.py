@@ -56,6 +56,15 @@ class ProjectIndex:
             q = summary.imports[name]
         return q
 
+    def path_of_function(self, q: str) -> str | None:
+        """The file that defines a function (for findings inside helpers of other modules)."""
+        module = q
+        while "." in module:
+            module = module.rpartition(".")[0]
+            if module in self.modules:
+                return self.modules[module].path
+        return None
+
     # -- Provider protocol -------------------------------------------------------------------
     def function(self, q: str) -> FuncSummary | None:
         return self.functions.get(self.resolve(q))

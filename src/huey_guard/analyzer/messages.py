@@ -7,6 +7,7 @@ import ast
 from huey_guard.analyzer.facts import Fact
 from huey_guard.analyzer.model import CODES, Finding, NoneSource, TraceStep
 from huey_guard.analyzer.resolve import short_text
+from huey_guard.analyzer.summary import ParamDeref
 
 # How each code describes the dereference ("nothing checks it before ...").
 _WHAT: dict[str, str] = {
@@ -112,5 +113,39 @@ def make_finding(
         NoneSource(fact.line, fact.column, fact.description),
         trace,
         subject,
+        function,
+    )
+
+
+def make_helper_finding(
+    path: str, callee: str, pd: ParamDeref, fact: Fact, call: ast.Call, task: str | None
+) -> Finding:
+    """A None-able argument reaches a helper that dereferences that parameter unchecked."""
+    name = callee.rpartition(".")[2]
+    message = (
+        f"{pd.subject} may be None here: {name}() is called at line {call.lineno} with "
+        f"`{pd.name}` from {fact.description} (line {fact.line}), and nothing checks it "
+        f"before {pd.use} (line {pd.line})"
+    )
+    trace = (
+        TraceStep(fact.line, fact.column, fact.description),
+        *fact.steps,
+        TraceStep(call.lineno, call.col_offset + 1, f"passed to {name}() as `{pd.name}`"),
+        TraceStep(pd.line, pd.column, f"{pd.subject} is dereferenced ({pd.use})"),
+    )
+    function = (pd.where or callee).rpartition(".")[2]
+    return Finding(
+        path,
+        pd.line,
+        pd.column,
+        pd.end_line,
+        pd.end_column,
+        pd.code,
+        message,
+        CODES[pd.code].severity,
+        task,
+        NoneSource(fact.line, fact.column, fact.description),
+        trace,
+        pd.subject,
         function,
     )

@@ -85,7 +85,8 @@ def parse(source: str, display: str) -> Parsed:
             problem(
                 display,
                 "NS001",
-                f"{display}: cannot parse: nesting too deep for the Python parser ({type(exc).__name__})",
+                f"{display}: cannot parse: nesting too deep for the Python parser "
+                f"({type(exc).__name__})",
             ),
         )
     except ValueError as exc:  # e.g. source with NUL bytes after decoding

@@ -112,11 +112,11 @@ class ModuleContext:
         func = call.func
         q = self.qualify(func)
         if q is not None:
-            val = self._qualified_call(q, call)
+            val = self._qualified_call(q, call, args)
             if val is not None:
                 return val
         if isinstance(func, ast.Attribute):
-            return self._method_call(func, call, recv or NOT_NONE, q)
+            return self._method_call(func, call, recv or NOT_NONE, q, args)
         return NOT_NONE
 
     def awaited(self, call: ast.Call, inner: Val) -> Val:
@@ -127,7 +127,7 @@ class ModuleContext:
             return Val(none=self._summary_fact(q, call))
         return inner
 
-    def _qualified_call(self, q: str, call: ast.Call) -> Val | None:
+    def _qualified_call(self, q: str, call: ast.Call, args: list[Val]) -> Val | None:
         rule = self.functions.get(q)
         if rule is not None:
             if not cat.rule_applies(rule, call):
@@ -141,7 +141,7 @@ class ModuleContext:
         head, _, attr = q.rpartition(".")
         if head and self.provider.instance_results(head) is not None:
             why = cat.HUEY_INSTANCE_METHODS.get(attr)
-            if why and (attr != "get" or cat.rule_applies(self.methods["get"], call)):
+            if why and call.args:
                 return Val(none=self._fact(call, why))
             return NOT_NONE
         results = self.provider.task_results(q)
@@ -153,10 +153,44 @@ class ModuleContext:
         if summary is not None:
             if summary.is_async:
                 return NOT_NONE
-            return Val(none=self._summary_fact(q, call))
-        if self.provider.class_summary(q) is not None:
-            return Val(tag="class:" + q)
+            return self._from_summary(q, summary, call, args, 0)
+        cls = self.provider.class_summary(q)
+        if cls is not None:
+            passed = set(cls.init_params[: len(call.args)]) | {k.arg for k in call.keywords}
+            attrs = tuple(
+                (a, Fact(call.lineno, call.col_offset + 1, f.description))
+                for a, f in cls.fresh.items()
+                if cls.fresh_from_param.get(a) not in passed
+            )
+            return Val(tag="class:" + q, attrs=attrs)
         return None
+
+    def _from_summary(
+        self, q: str, summary: FuncSummary, call: ast.Call, args: list[Val], offset: int
+    ) -> Val:
+        """A project function's result: None-able by its summary, or by what it passes on."""
+        fact = self._summary_fact(q, call)
+        if fact is None:
+            for index in summary.passthrough:
+                i = index - offset
+                arg = args[i] if 0 <= i < len(args) else None
+                if arg is not None and arg.none is not None and arg.none.real:
+                    name = q.rpartition(".")[2]
+                    fact = arg.none.step(
+                        call.lineno,
+                        call.col_offset + 1,
+                        f"passed through {name}(), which returns it unchanged",
+                    )
+                    break
+        items = None
+        if summary.items is not None:
+            items = tuple(
+                None
+                if f is None
+                else Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}")
+                for f in summary.items
+            )
+        return Val(none=fact, items=items)
 
     def _summary_fact(self, q: str, call: ast.Call) -> Fact | None:
         fact, is_dep = self.provider.returns_none(q)
@@ -169,7 +203,9 @@ class ModuleContext:
             call.lineno, call.col_offset + 1, f"{text} can return None ({fact.description})"
         )
 
-    def _method_call(self, func: ast.Attribute, call: ast.Call, recv: Val, q: str | None) -> Val:
+    def _method_call(
+        self, func: ast.Attribute, call: ast.Call, recv: Val, q: str | None, args: list[Val]
+    ) -> Val:
         name = func.attr
         if recv.tag == "result" and name == "get":
             blocking = next((k.value for k in call.keywords if k.arg == "blocking"), None)
@@ -179,14 +215,18 @@ class ModuleContext:
         if name in cat.REGEX_METHODS and self._looks_like_regex(func.value, recv):
             return Val(none=self._fact(call, cat.REGEX_WHY))
         if recv.tag and recv.tag.startswith("class:"):
-            summary = self.provider.function(f"{recv.tag[6:]}.{name}")
+            mq = f"{recv.tag[6:]}.{name}"
+            summary = self.provider.function(mq)
             if summary is not None:
-                return Val(none=self._summary_fact(f"{recv.tag[6:]}.{name}", call))
+                return self._from_summary(mq, summary, call, args, 1)
         rule = self.methods.get(name)
         fact = None
-        if rule is not None and cat.rule_applies(rule, call):
-            if name != "get" or not self._http_receiver(func.value):
-                fact = self._fact(call, rule.why, rule.only_codes)
+        if (
+            rule is not None
+            and cat.rule_applies(rule, call)
+            and (name != "get" or not self._not_a_mapping(func.value))
+        ):
+            fact = self._fact(call, rule.why, rule.only_codes)
         return Val(none=fact, tag=self._orm_model(func, name))
 
     def _looks_like_regex(self, receiver: ast.expr, recv: Val) -> bool:
@@ -197,7 +237,14 @@ class ModuleContext:
             text == h or text.endswith("_" + h) or text.startswith(h + "_") for h in _REGEX_HINTS
         ) or text.endswith(("regex", "pattern"))
 
-    def _http_receiver(self, receiver: ast.expr) -> bool:
+    def _not_a_mapping(self, receiver: ast.expr) -> bool:
+        """``requests.get(url)``, ``Model.get(...)`` (peewee raises): `.get` is not dict.get."""
+        if (
+            isinstance(receiver, ast.Name)
+            and receiver.id[:1].isupper()
+            and any(c.islower() for c in receiver.id)
+        ):
+            return True  # a class (CamelCase), not a CONSTANT mapping
         text = ast.unparse(receiver).lower()
         return any(h in text for h in cat.HTTP_RECEIVER_HINTS)
 

@@ -14,7 +14,7 @@ import pickle
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from huey_guard.analyzer.cache import Cache, digest
 from huey_guard.analyzer.collect import collect_module
@@ -108,7 +108,9 @@ def phase2(
 
 
 def analyze_source(
-    source: str, path: str = "<string>", options: ScanOptions = ScanOptions()
+    source: str,
+    path: str = "<string>",
+    options: ScanOptions = ScanOptions(),  # noqa: B008
 ) -> FileResult:
     """Analyse one in-memory module on its own (fixtures, editors, the guard tooling)."""
     if path.endswith(".py") and os.path.exists(path):
@@ -119,7 +121,7 @@ def analyze_source(
     file = SourceFile(path, path, module or "__main__", is_package)
     p1, tree = phase1(file, source, options)
     index = ProjectIndex([p1.summary] if p1.summary else [], options)
-    return phase2(file, source, tree, p1, index, options)
+    return _regroup([phase2(file, source, tree, p1, index, options)])[0]
 
 
 # -- workers (module level so they pickle) ----------------------------------------------------
@@ -148,7 +150,7 @@ def _workers(options: ScanOptions, count: int, size: int) -> int:
     return min(jobs, count)
 
 
-def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResult:
+def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResult:  # noqa: B008
     """Analyse files and directories; raises UsageError only for a path that does not exist."""
     started = time.perf_counter()
     files = discover(paths, options.exclude)
@@ -156,18 +158,34 @@ def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResu
     datas: list[bytes | Finding] = [read_bytes(f.real, f.display) for f in files]
     keys = [
         cache.key(f.display, f.module, str(f.is_package), d if isinstance(d, bytes) else d.message)
-        for f, d in zip(files, datas, strict=False)
+        for f, d in zip(files, datas, strict=True)
     ]
     scan_key = cache.key("scan", *keys)
     cached = cache.load("scan", scan_key)
     if isinstance(cached, tuple):
         return ScanResult(cached, time.perf_counter() - started, {"cache": "hit"})
+    p1s, trees = _run_phase1(files, datas, keys, cache, options)
+    summaries = [p.summary for p in p1s if p.summary is not None]
+    index = ProjectIndex(summaries, options)
+    index_digest = digest(pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
+    results = _run_phase2(files, datas, keys, p1s, trees, index, index_digest, cache, options)
+    final = _regroup(results)
+    cache.store("scan", scan_key, final)
+    return ScanResult(final, time.perf_counter() - started, {"cache": "miss"})
 
-    # Phase 1: summaries (cached per file).
-    p1s: list[Phase1 | None] = [None] * len(files)
+
+def _run_phase1(
+    files: list[SourceFile],
+    datas: list[bytes | Finding],
+    keys: list[str],
+    cache: Cache,
+    options: ScanOptions,
+) -> tuple[list[Phase1], dict[int, ast.Module]]:
+    """Summaries of every file (cached per file); trees are kept when parsed in-process."""
+    p1s: dict[int, Phase1] = {}
     trees: dict[int, ast.Module] = {}
-    todo: list[int] = []
-    for i, (f, d) in enumerate(zip(files, datas, strict=False)):
+    todo: list[tuple[int, bytes]] = []
+    for i, d in enumerate(datas):
         if isinstance(d, Finding):
             p1s[i] = Phase1(None, (d,), 0)
             continue
@@ -175,59 +193,78 @@ def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResu
         if isinstance(hit, Phase1):
             p1s[i] = hit
         else:
-            todo.append(i)
-    size = sum(len(d) for i in todo if isinstance(d := datas[i], bytes))
-    workers = _workers(options, len(todo), size)
+            todo.append((i, d))
+    workers = _workers(options, len(todo), sum(len(d) for _, d in todo))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            jobs = [(files[i], datas[i], options) for i in todo]
-            for i, p1 in zip(todo, pool.map(_phase1_job, jobs, chunksize=4), strict=False):  # type: ignore[arg-type]
+            jobs = [(files[i], d, options) for i, d in todo]
+            for (i, _), p1 in zip(todo, pool.map(_phase1_job, jobs, chunksize=4), strict=True):
                 p1s[i] = p1
     else:
-        for i in todo:
-            p1, tree = phase1(files[i], datas[i], options)  # type: ignore[arg-type]
+        for i, d in todo:
+            p1, tree = phase1(files[i], d, options)
             p1s[i] = p1
             if tree is not None:
                 trees[i] = tree
-    for i in todo:
+    for i, _ in todo:
         cache.store("p1", keys[i], p1s[i])
+    return [p1s[i] for i in range(len(files))], trees
 
-    summaries = [p.summary for p in p1s if p is not None and p.summary is not None]
-    index = ProjectIndex(summaries, options)
-    index_digest = digest(pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
 
-    # Phase 2: task modules and the modules holding functions that tasks reach.
-    results: list[FileResult | None] = [None] * len(files)
+def _run_phase2(
+    files: list[SourceFile],
+    datas: list[bytes | Finding],
+    keys: list[str],
+    p1s: list[Phase1],
+    trees: dict[int, ast.Module],
+    index: ProjectIndex,
+    index_digest: str,
+    cache: Cache,
+    options: ScanOptions,
+) -> list[FileResult]:
+    """Findings for task modules and for modules holding functions that tasks reach."""
+    results: dict[int, FileResult] = {}
     reach_modules = {q.rpartition(".")[0] for q in index.reachable}
-    todo2: list[int] = []
-    for i, (f, p1) in enumerate(zip(files, p1s, strict=False)):
-        assert p1 is not None
-        needed = p1.summary is not None and (
-            options.all_functions
-            or f.module in index.module_tasks
-            or any(m == f.module or m.startswith(f.module + ".") for m in reach_modules)
+    todo: list[tuple[int, bytes]] = []
+    for i, (f, p1, d) in enumerate(zip(files, p1s, datas, strict=True)):
+        needed = (
+            p1.summary is not None
+            and isinstance(d, bytes)
+            and (
+                options.all_functions
+                or f.module in index.module_tasks
+                or any(m == f.module or m.startswith(f.module + ".") for m in reach_modules)
+            )
         )
-        if not needed:
+        if not needed or not isinstance(d, bytes):
             results[i] = FileResult(f.display, p1.problems, (), False, p1.lines)
             continue
         hit = cache.load("p2", cache.key(keys[i], index_digest))
         if isinstance(hit, FileResult):
             results[i] = hit
         else:
-            todo2.append(i)
-    size2 = sum(len(d) for i in todo2 if isinstance(d := datas[i], bytes))
-    workers = _workers(options, len(todo2), size2)
+            todo.append((i, d))
+    workers = _workers(options, len(todo), sum(len(d) for _, d in todo))
     if workers > 1:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(index,)) as pool:
-            jobs2 = [(files[i], datas[i], p1s[i], options) for i in todo2]
-            for i, fr in zip(todo2, pool.map(_phase2_job, jobs2, chunksize=2), strict=False):  # type: ignore[arg-type]
+            jobs = [(files[i], d, p1s[i], options) for i, d in todo]
+            for (i, _), fr in zip(todo, pool.map(_phase2_job, jobs, chunksize=2), strict=True):
                 results[i] = fr
     else:
-        for i in todo2:
-            results[i] = phase2(files[i], datas[i], trees.get(i), p1s[i], index, options)  # type: ignore[arg-type]
-    for i in todo2:
+        for i, d in todo:
+            results[i] = phase2(files[i], d, trees.get(i), p1s[i], index, options)
+    for i, _ in todo:
         cache.store("p2", cache.key(keys[i], index_digest), results[i])
+    return [results[i] for i in range(len(files))]
 
-    final = tuple(r for r in results if r is not None)
-    cache.store("scan", scan_key, final)
-    return ScanResult(final, time.perf_counter() - started, {"cache": "miss"})
+
+def _regroup(results: list[FileResult]) -> tuple[FileResult, ...]:
+    """Findings inside helpers of other files move to those files; duplicates collapse."""
+    by_path: dict[str, dict[tuple[int, int, str], Finding]] = {r.path: {} for r in results}
+    for r in results:
+        for f in r.findings:
+            by_path.setdefault(f.path, {}).setdefault((f.line, f.column, f.code), f)
+    return tuple(
+        replace(r, findings=tuple(sorted(by_path[r.path].values(), key=Finding.sort_key)))
+        for r in results
+    )

@@ -38,6 +38,22 @@ HUEY_CLASSES = frozenset(
 
 
 @dataclass(frozen=True)
+class ParamDeref:
+    """A function dereferences one of its parameters with no None check (first use only)."""
+
+    index: int  # position in the def's parameter list (self included)
+    name: str
+    code: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    subject: str
+    use: str
+    where: str = ""  # qualname of the function holding the dereference ("" = this one)
+
+
+@dataclass(frozen=True)
 class FuncSummary:
     """What a caller needs to know about a function's result."""
 
@@ -49,6 +65,10 @@ class FuncSummary:
     calls: tuple[str, ...] = ()  # project functions it calls (reachability from tasks)
     is_async: bool = False
     is_method: bool = False
+    params: tuple[str, ...] = ()  # positional-or-keyword parameter names, self included
+    passthrough: tuple[int, ...] = ()  # parameters it may return unchanged
+    param_derefs: tuple[ParamDeref, ...] = ()
+    items: tuple[Fact | None, ...] | None = None  # None-able elements of a returned tuple
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,9 @@ class ClassSummary:
     self_nullable: dict[str, Fact] = field(default_factory=dict)  # None-able via self.attr
     declared: dict[str, Fact] = field(default_factory=dict)  # None-able on any instance
     assigns: dict[str, frozenset[str]] = field(default_factory=dict)  # method -> self attrs
+    init_params: tuple[str, ...] = ()  # constructor parameters after self
+    fresh: dict[str, Fact] = field(default_factory=dict)  # None after __init__ (new instance)
+    fresh_from_param: dict[str, str] = field(default_factory=dict)  # ...unless param is passed
 
 
 @dataclass(frozen=True)
