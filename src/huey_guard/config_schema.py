@@ -98,6 +98,7 @@ SIGNATURE = Section(
 OBSERVABILITY = Section(
     {
         "json_logs": _BOOL,
+        "log_handler": Field("str", choices=("stderr", "none")),
         "redact_keys": Field("str_list"),
         "snapshot_max_chars": Field("int", minimum=1),
         "metrics": Section(
@@ -114,6 +115,7 @@ OBSERVABILITY = Section(
                 "window_seconds": Field("number", minimum=1),
                 "min_tasks": _INT0,
                 "cooldown_seconds": _NUM0,
+                "evaluate_seconds": Field("number", minimum=0.01),
                 "webhook_url": Field("str"),
                 "slack_webhook_url": Field("str"),
                 "email": Section(
@@ -125,6 +127,7 @@ OBSERVABILITY = Section(
                         "starttls": _BOOL,
                         "username": Field("str"),
                         "password": Field("str"),
+                        "cafile": Field("str"),
                     }
                 ),
             }

@@ -156,6 +156,10 @@ def _hook_factories() -> list[Any]:
 
     factories += [retry.resource_gate_factory, retry.policy_hook_factory]
     factories += [budget.mark_factory, budget.meter_factory]
+    from huey_guard.fault_injector import hook as fault_hook
+    from huey_guard.observability import setup as observability_setup
+
+    factories += [fault_hook.hook_factory, observability_setup.hook_factory]
     return factories
 
 

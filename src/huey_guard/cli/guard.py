@@ -15,6 +15,8 @@ from huey_guard._version import __version__
 
 # name -> module under huey_guard.cli.commands exposing `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {}
+COMMANDS["inject"] = "inject"
+COMMANDS["metrics"] = "metrics"
 
 
 def build_parser() -> argparse.ArgumentParser:
