@@ -243,7 +243,7 @@ def return_reason(
                     col,
                     f"line {ret.lineno} returns a value that may be None: {val.none.description}",
                 ), ()
-    if result.falls_off and valued:
+    if result.falls_off and valued and not _dispatch_chain(fn):
         end = fn.end_lineno or fn.lineno
         return Fact(end, 1, f"it can reach its end without a return, line {end}"), ()
     return None, tuple(deps)
@@ -445,17 +445,15 @@ def _candidates(ctx: ModuleContext, tree: ast.Module) -> Iterator[TaskCandidate]
             parts = _decorator_parts(ctx, d)
             if parts is not None:
                 yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
-    for node in tree.body:  # call form: huey.task()(func)
-        value = node.value if isinstance(node, (ast.Assign, ast.Expr)) else None
-        if (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Call)
-            and value.args
-            and isinstance(value.args[0], ast.Name)
-            and value.args[0].id in defs
-        ):
-            parts = _decorator_parts(ctx, value.func)
-            fn = defs[value.args[0].id]
+    for node in ast.walk(tree):  # call form: huey.task()(func), also huey.task()(wrap(func))
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and node.args):
+            continue
+        arg = node.args[0]
+        while isinstance(arg, ast.Call) and arg.args:
+            arg = arg.args[0]
+        if isinstance(arg, ast.Name) and arg.id in defs:
+            parts = _decorator_parts(ctx, node.func)
+            fn = defs[arg.id]
             if parts is not None:
                 yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
 
@@ -479,3 +477,28 @@ def _factories(ctx: ModuleContext, funcs: list[FuncDef]) -> dict[str, tuple[str,
         if receivers:
             out[f"{ctx.module}.{fd.qualname}"] = tuple(sorted(r for r in receivers if r))
     return out
+
+
+_TYPE_TESTS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "type"})
+
+
+def _dispatch_chain(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Ends in an if/elif chain over types (``isinstance`` dispatch): falling off is not a
+    path a practical caller takes, so it is not reported as returning None."""
+    last = fn.body[-1] if fn.body else None
+    while isinstance(last, ast.If):
+        nodes = list(ast.walk(last.test))
+        typed = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _TYPE_TESTS
+            for n in nodes
+        )
+        none_test = any(
+            isinstance(n, ast.Compare) and any(is_none_const(c) for c in n.comparators)
+            for n in nodes
+        )
+        if not (typed or none_test):
+            return False
+        if not last.orelse:
+            return True
+        last = last.orelse[0] if len(last.orelse) == 1 else None
+    return False

@@ -32,7 +32,8 @@ def entry_state(
     for arg, default in pairs:
         name = arg.arg
         pos = (arg.lineno, arg.col_offset + 1)
-        if task is not None and name == "task" and name not in task.parameters:
+        injected = task is not None and name not in task.parameters
+        if name == "task" and (injected or _has_context_decorator(fd.node)):
             continue  # huey injects the running Task (context=True)
         if default is not None and is_none_const(default):
             st[name] = Fact(*pos, f"parameter `{name}` defaults to None")
@@ -73,7 +74,9 @@ def analyze_module(
         task_name = task.registered_name if task else None
         for d in result.derefs:
             findings.append(
-                make_finding(path, d.code, d.target, d.at, d.fact, task_name, fd.qualname)
+                make_finding(
+                    path, d.code, d.target, d.at, d.fact, task_name, fd.qualname, d.use_code
+                )
             )
         for callee, pd, fact, call in result.helper_derefs:
             where = index.path_of_function(pd.where or callee) or path
@@ -112,4 +115,15 @@ def _module_body(tree: ast.Module, ctx: ModuleContext, path: str) -> list[Findin
     )
     flow = FunctionFlow(ctx, fake, None, report=True)
     result = flow.run({})
-    return [make_finding(path, d.code, d.target, d.at, d.fact, None, None) for d in result.derefs]
+    return [
+        make_finding(path, d.code, d.target, d.at, d.fact, None, None, d.use_code)
+        for d in result.derefs
+    ]
+
+
+def _has_context_decorator(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(d, ast.Call)
+        and any(k.arg == "context" and getattr(k.value, "value", None) is True for k in d.keywords)
+        for d in fn.decorator_list
+    )

@@ -26,7 +26,12 @@ from huey_guard.analyzer.facts import (
     same,
 )
 from huey_guard.analyzer.messages import describe_use
-from huey_guard.analyzer.resolve import ModuleContext, short_text
+from huey_guard.analyzer.resolve import (
+    ModuleContext,
+    nullable_aggregate_sql,
+    one_row_sql,
+    short_text,
+)
 from huey_guard.analyzer.summary import ParamDeref
 
 _MAX_LOOP_ROUNDS = 6
@@ -48,6 +53,7 @@ class Deref:
     target: ast.expr
     at: ast.AST
     fact: Fact
+    use_code: str = ""  # the dereference's own code when `code` is NS201
 
 
 @dataclass
@@ -106,6 +112,7 @@ class FunctionFlow(ExprEvaluator):
             return
         if not self.reporting:
             return
+        use_code = code
         if fact.weak:
             assert fact.param is not None
             if fact.param in self._reported_params:
@@ -116,7 +123,7 @@ class FunctionFlow(ExprEvaluator):
         if spot in self._seen:
             return
         self._seen.add(spot)
-        self.result.derefs.append(Deref(code, target, at, fact))
+        self.result.derefs.append(Deref(code, target, at, fact, use_code))
 
     def _param_deref(
         self, index: int, fact: Fact, code: str, target: ast.expr, at: ast.AST
@@ -218,6 +225,13 @@ class FunctionFlow(ExprEvaluator):
         if self.ctx.is_noreturn(call, target):
             self._noreturn = True
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ("execute", "execute_sql"):
+            key = key_of(func.value)
+            if key is not None:
+                if one_row_sql(call):
+                    self.tags[key] = "sql-null" if nullable_aggregate_sql(call) else "sql-one"
+                elif self.tags.get(key, "").startswith("sql-"):
+                    del self.tags[key]
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             # A method may (re)initialise attributes: forget what we knew about them.
             name = func.value.id

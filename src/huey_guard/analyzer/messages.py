@@ -62,6 +62,7 @@ def make_finding(
     fact: Fact,
     task: str | None,
     function: str | None,
+    use_code: str = "",
 ) -> Finding:
     subject = short_text(target, 60)
     line, col = target.lineno, target.col_offset + 1
@@ -69,7 +70,7 @@ def make_finding(
     end_col = (getattr(at, "end_col_offset", None) or target.end_col_offset or 0) + 1
     if (end_line, end_col) < (line, col):
         end_line, end_col = line, col
-    use = describe_use(code, at)
+    use = describe_use(use_code or code, at)
     if code == "NS201":
         param = fact.param or subject
         message = (

@@ -9,6 +9,7 @@ knowledge comes from a ``Provider``: during phase 1 the module's own lazily comp
 from __future__ import annotations
 
 import ast
+import re
 from typing import Protocol
 
 from huey_guard.analyzer import catalogue as cat
@@ -75,6 +76,12 @@ class ModuleContext:
         extra_funcs, extra_methods = cat.extra_rules(options.extra_none_sources)
         self.functions = {r.name: r for r in (*cat.FUNCTIONS, *extra_funcs)}
         self.methods = {r.name[1:]: r for r in (*cat.METHODS, *extra_methods)}
+        self.plain_imports = {
+            (a.asname or a.name).split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for a in node.names
+        }
         self.module_tags: dict[str, str] = {}
         for node in tree.body:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
@@ -219,7 +226,15 @@ class ModuleContext:
             summary = self.provider.function(mq)
             if summary is not None:
                 return self._from_summary(mq, summary, call, args, 1)
+        one_row = _one_row(func.value, recv) if name == "fetchone" else None
+        if one_row == "null":
+            why = "is NULL (None) when the aggregate has no input rows"
+            return Val(elem=self._fact(call, why))
+        if one_row == "one":
+            return NOT_NONE
         rule = self.methods.get(name)
+        if isinstance(func.value, ast.Name) and func.value.id in self.plain_imports:
+            rule = None  # `module.func()` is a module function, not a method of a value
         fact = None
         if (
             rule is not None
@@ -239,11 +254,8 @@ class ModuleContext:
 
     def _not_a_mapping(self, receiver: ast.expr) -> bool:
         """``requests.get(url)``, ``Model.get(...)`` (peewee raises): `.get` is not dict.get."""
-        if (
-            isinstance(receiver, ast.Name)
-            and receiver.id[:1].isupper()
-            and any(c.islower() for c in receiver.id)
-        ):
+        last = receiver.id if isinstance(receiver, ast.Name) else getattr(receiver, "attr", "")
+        if last[:1].isupper() and any(c.islower() for c in last):
             return True  # a class (CamelCase), not a CONSTANT mapping
         text = ast.unparse(receiver).lower()
         return any(h in text for h in cat.HTTP_RECEIVER_HINTS)
@@ -306,3 +318,63 @@ class ModuleContext:
 
 def _is_false(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
+
+
+# SQL whose result always has a row: an aggregate without GROUP BY, or INSERT/UPDATE RETURNING.
+_AGGREGATE_SQL = re.compile(
+    r"^\s*select\b(?:(?!\bfrom\b).)*?\b(count|sum|max|min|avg|total|group_concat|string_agg)"
+    r"\s*\(",
+    re.IGNORECASE | re.DOTALL,
+)
+_RETURNING_SQL = re.compile(r"^\s*(insert|update)\b.*\breturning\b", re.IGNORECASE | re.DOTALL)
+_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
+# ...and whose single value is NULL on no input rows: SELECT SUM(x) FROM t WHERE ...
+_NULLABLE_AGGREGATE = re.compile(
+    r"^\s*select\s+(sum|max|min|avg)\s*\([^()]*\)\s*(as\s+\w+\s*)?from\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def one_row_sql(call: ast.Call) -> bool:
+    """``cursor.execute("select count(*) ...")``: fetchone() after it always has a row."""
+    sql = _execute_sql(call)
+    if sql is None:
+        return False
+    if _RETURNING_SQL.search(sql):
+        return True
+    return _AGGREGATE_SQL.search(sql) is not None and _GROUP_BY.search(sql) is None
+
+
+def nullable_aggregate_sql(call: ast.Call) -> bool:
+    sql = _execute_sql(call)
+    return sql is not None and one_row_sql(call) and _NULLABLE_AGGREGATE.search(sql) is not None
+
+
+def _execute_sql(call: ast.Call) -> str | None:
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("execute", "execute_sql"):
+        return None
+    return _sql_text(call.args[0]) if call.args else None
+
+
+def _sql_text(node: ast.expr) -> str | None:
+    """The literal part of a query: "..." , "...".format(...), "..." % (...), f"..."."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        node = node.left
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _one_row(receiver: ast.expr, recv: Val) -> str | None:
+    """ "one": fetchone() has a row; "null": ...whose single aggregate value may be NULL."""
+    if recv.tag in ("sql-one", "sql-null"):
+        return "null" if recv.tag == "sql-null" else "one"
+    if isinstance(receiver, ast.Call) and one_row_sql(receiver):
+        return "null" if nullable_aggregate_sql(receiver) else "one"
+    return None
