@@ -6,5 +6,26 @@
 
 from huey_guard._version import __version__
 from huey_guard.integration import install, runtime_of, uninstall
+from huey_guard.subclasses import (
+    FileHuey,
+    MemoryHuey,
+    PriorityRedisExpireHuey,
+    PriorityRedisHuey,
+    RedisExpireHuey,
+    RedisHuey,
+    SqliteHuey,
+)
 
-__all__ = ["__version__", "install", "runtime_of", "uninstall"]
+__all__ = [
+    "FileHuey",
+    "MemoryHuey",
+    "PriorityRedisExpireHuey",
+    "PriorityRedisHuey",
+    "RedisExpireHuey",
+    "RedisHuey",
+    "SqliteHuey",
+    "__version__",
+    "install",
+    "runtime_of",
+    "uninstall",
+]
