@@ -7,6 +7,7 @@ timeout. Every delivery error is logged and counted, never raised.
 
 from __future__ import annotations
 
+import email.policy
 import json
 import logging
 import os
@@ -94,7 +95,7 @@ class EmailChannel:
     name: str = "email"
 
     def send(self, alert: Alert) -> None:
-        message = EmailMessage()
+        message = EmailMessage(policy=email.policy.SMTP)
         message["Subject"] = alert.title
         message["From"] = self.sender
         message["To"] = ", ".join(self.recipients)

@@ -56,11 +56,13 @@ def multiprocess_directory() -> str | None:
     return None
 
 
-def scrape_registry(directory: str | None = None) -> CollectorRegistry:
+def scrape_registry(
+    directory: str | None = None, registry: CollectorRegistry | None = None
+) -> CollectorRegistry:
     """The registry a scrape should read: every process's files, or this process's metrics."""
     directory = directory or multiprocess_directory()
     if directory is None:
-        return REGISTRY
+        return registry if registry is not None else REGISTRY
     from prometheus_client.multiprocess import MultiProcessCollector
 
     os.makedirs(directory, exist_ok=True)
@@ -70,9 +72,9 @@ def scrape_registry(directory: str | None = None) -> CollectorRegistry:
     return registry
 
 
-def render(directory: str | None = None) -> str:
+def render(directory: str | None = None, registry: CollectorRegistry | None = None) -> str:
     """The metrics page as text (what the endpoint serves)."""
-    return generate_latest(scrape_registry(directory)).decode("utf-8")
+    return generate_latest(scrape_registry(directory, registry)).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,14 @@ class MetricsServer:
 
 
 def start_metrics_server(
-    port: int, host: str = DEFAULT_HOST, directory: str | None = None
+    port: int,
+    host: str = DEFAULT_HOST,
+    directory: str | None = None,
+    registry: CollectorRegistry | None = None,
 ) -> MetricsServer:
     """Serve ``/metrics`` on ``host:port`` (port 0 picks a free one) from a daemon thread."""
-    server, thread = start_http_server(port, addr=host, registry=scrape_registry(directory))
+    source = scrape_registry(directory, registry)
+    server, thread = start_http_server(port, addr=host, registry=source)
     return MetricsServer(
         host=host, port=int(server.server_address[1]), server=server, thread=thread
     )
