@@ -11,8 +11,6 @@ nothing is stored) and again in the worker before it runs; ``install()`` applies
 
 from __future__ import annotations
 
-from typing import Any
-
 from huey_guard.guards.safe_call import safe_call
 from huey_guard.guards.validators import (
     ArgumentValidationError,
@@ -22,6 +20,7 @@ from huey_guard.guards.validators import (
     not_none_validator,
     type_validator,
 )
+from huey_guard.repair import repair_arguments  # the NULL_POINTER strategy's argument repair
 
 __all__ = [
     "ArgumentValidationError",
@@ -29,16 +28,7 @@ __all__ = [
     "TaskCall",
     "TypeValidator",
     "not_none_validator",
+    "repair_arguments",
     "safe_call",
     "type_validator",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # repair_arguments lives with the NULL_POINTER retry strategy (huey_guard.repair); it is
-    # re-exported lazily so this module imports even while that one is being written.
-    if name == "repair_arguments":
-        from huey_guard.repair import repair_arguments  # type: ignore[import-not-found,import-untyped,unused-ignore]
-
-        return repair_arguments
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
