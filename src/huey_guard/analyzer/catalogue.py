@@ -136,6 +136,23 @@ URL_NONE_ATTRIBUTES: dict[str, str] = {
     "password": "is None when the URL has no password",
 }
 
+# ElementTree: how elements are made, how their children are reached, what is None on them.
+ELEMENT_CONSTRUCTORS: tuple[str, ...] = (
+    "ElementTree.fromstring",
+    "ElementTree.XML",
+    "ElementTree.Element",
+    "ElementTree.SubElement",
+    "etree.fromstring",
+    "etree.XML",
+    "etree.Element",
+    "etree.SubElement",
+)
+ELEMENT_CHILDREN: frozenset[str] = frozenset({"findall", "iter", "iterfind", "getchildren"})
+ELEMENT_NONE_ATTRIBUTES: dict[str, str] = {
+    "text": "is None when the element has no text",
+    "tail": "is None when nothing follows the element",
+}
+
 # huey's own None-returning APIs.
 HUEY_RESULT_WHY = "a huey Result's non-blocking get() returns None until the task has finished"
 HUEY_NO_RESULTS_WHY = "calling a task returns None when the huey instance has results=False"
@@ -184,6 +201,8 @@ def rule_applies(rule: SourceRule, call: ast.Call) -> bool:
     kws = {k.arg: k.value for k in call.keywords if k.arg is not None}
     if rule.default_kw is not None and rule.default_kw in kws:
         return _is_none(kws[rule.default_kw])
+    if rule.name == ".get" and "fallback" in kws:  # configparser: get(section, option, ...)
+        return _is_none(kws["fallback"])
     if not rule.other_kwargs_ok and (kws or len(kws) != len(call.keywords)):
         return False
     if rule.default_arg is not None and npos > rule.default_arg:

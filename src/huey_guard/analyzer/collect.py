@@ -171,11 +171,16 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         return base  # a generator or a decorated function: its result is something else
     none, deps = return_reason(fn, result)
     noreturn = not result.falls_off and not result.returns and not _is_stub(fn)
+    returns_self = bool(result.returns) and all(
+        isinstance(r.value, ast.Name) and r.value.id == "self" for r, _ in result.returns
+    )
     return replace(
         base,
         none=none,
         deps=deps,
         noreturn=noreturn,
+        returns_self=returns_self,
+        keyed=_keyed(result),
         passthrough=_passthrough(result),
         items=_items(result),
     )
@@ -269,9 +274,11 @@ def summarise_class(
     declared: dict[str, Fact] = {}
     assigns: dict[str, frozenset[str]] = {}
     init: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    fields: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             attr = stmt.target.id
+            fields.add(attr)
             if is_optional(stmt.annotation) or (
                 stmt.value is not None and is_none_const(stmt.value)
             ):
@@ -324,7 +331,19 @@ def summarise_class(
             if (fact.line, fact.column) in by_pos:
                 from_param[parts[1]] = by_pos[(fact.line, fact.column)]
     bases = tuple(t for t in (ctx.qualify(b) or dotted_text(b) for b in node.bases) if t)
-    return ClassSummary(q, bases, self_nullable, declared, assigns, init_params, fresh, from_param)
+    fields -= set(declared)
+    fields |= assigns.get("__init__", frozenset()) - set(fresh)
+    return ClassSummary(
+        q,
+        bases,
+        self_nullable,
+        declared,
+        assigns,
+        init_params,
+        fresh,
+        from_param,
+        frozenset(fields),
+    )
 
 
 def _optional_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, cls: str) -> dict[str, Fact]:
@@ -502,3 +521,17 @@ def _dispatch_chain(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             return True
         last = last.orelse[0] if len(last.orelse) == 1 else None
     return False
+
+
+def _keyed(result: FlowResult) -> tuple[tuple[object, Fact], ...]:
+    """None-able values of returned dict displays (``{"groups": x or None}``), by key."""
+    out: dict[object, Fact] = {}
+    for _, val in result.returns:
+        for k, fact in val.keyed:
+            if fact.real and k not in out:
+                out[k] = Fact(
+                    fact.line,
+                    fact.column,
+                    f"its returned dict's {k!r} value can be None (line {fact.line})",
+                )
+    return tuple(out.items())

@@ -98,6 +98,8 @@ class ExprEvaluator:
         key = key_of(node)
         if key is not None and key in st:
             return Val(none=st[key])
+        if base.keyed and isinstance(node.slice, ast.Constant):
+            return Val(none=dict(base.keyed).get(node.slice.value))
         if isinstance(node.slice, ast.Slice):
             return NOT_NONE
         if base.items is not None and isinstance(node.slice, ast.Constant):
@@ -113,6 +115,9 @@ class ExprEvaluator:
         if isinstance(func, ast.Attribute):
             recv = self.ev(func.value, st)
             self.deref(func.value, recv, "NS101", func, st)
+            key = key_of(func)
+            if key is not None and key in st:  # an attribute holding a callable, maybe None
+                self.deref(func, Val(none=st[key]), "NS103", node, st)
         else:
             callee = self.ev(func, st)
             self.deref(func, callee, "NS103", node, st)
@@ -222,14 +227,22 @@ class ExprEvaluator:
 
     def ev_Dict(self, node: ast.Dict, st: State) -> Val:
         elem = None
+        keyed: list[tuple[object, Fact]] = []
         for k, v in zip(node.keys, node.values, strict=False):
             if k is not None:
                 self.ev(k, st)
             val = self.ev(v, st)
             if k is None:
                 self.deref(v, val, "NS104", v, st)
-            elif val.none is not None and not val.none.weak and elem is None:
-                elem = val.none
+            elif val.none is not None and not val.none.weak:
+                if isinstance(k, ast.Constant):
+                    keyed.append((k.value, val.none))
+                elif elem is None:
+                    elem = val.none
+        if keyed and all(isinstance(k, ast.Constant) for k in node.keys):
+            return Val(keyed=tuple(keyed))  # {"a": x, "b": None}: only those keys may be None
+        if keyed and elem is None:
+            elem = keyed[0][1]
         return Val(elem=elem)
 
     def _comprehension(
@@ -242,7 +255,7 @@ class ExprEvaluator:
             self.deref(gen.iter, it, "NS104", gen.iter, inner)
             if i == 0:
                 inner = dict(inner)
-            self.assign(gen.target, Val(none=it.elem), inner, None)
+            self.assign(gen.target, Val(none=it.elem, tag=it.elem_tag), inner, None)
             for cond in gen.ifs:
                 _, inner, _ = self.test(cond, inner)
                 if inner is None:

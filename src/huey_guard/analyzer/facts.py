@@ -50,6 +50,8 @@ class Val:
     items: tuple[Fact | None, ...] | None = None  # fixed-shape tuple element facts
     tag: str | None = None  # what kind of object it is: "regex", "result", "url", "class:X"
     attrs: tuple[tuple[str, Fact], ...] = ()  # None-able attributes of a new instance
+    elem_tag: str | None = None  # what its elements are (iterating an Element's children)
+    keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a dict's constant keys
 
 
 NOT_NONE = Val()

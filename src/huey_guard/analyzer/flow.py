@@ -35,6 +35,8 @@ from huey_guard.analyzer.resolve import (
 from huey_guard.analyzer.summary import ParamDeref
 
 _MAX_LOOP_ROUNDS = 6
+# Expressions whose value may be an object of a project class we cannot name.
+_OBJECT_EXPRS = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp, ast.IfExp)
 _ALL = frozenset({"NS101", "NS102", "NS103", "NS104", "NS105"})
 # What each caught exception protects (a handler that re-raises protects nothing).
 _CATCHES: dict[str, frozenset[str]] = {
@@ -201,10 +203,19 @@ class FunctionFlow(ExprEvaluator):
             st[key] = fact
         if val.elem is not None:
             st[key + "[]"] = val.elem
+        for dict_key, value_fact in val.keyed:
+            st[f"{key}[{dict_key!r}]"] = value_fact
+        seeds: list[tuple[str, Fact]] = list(val.attrs)
         if val.tag is not None:
             self.tags[key] = val.tag
-            for attr, fact in (*self.ctx.seed_facts(val.tag).items(), *val.attrs):
-                st.setdefault(f"{key}.{attr}", fact)
+            seeds += self.ctx.seed_facts(val.tag).items()
+        elif isinstance(target, ast.Name) and (rhs is None or isinstance(rhs, _OBJECT_EXPRS)):
+            seeds += self.ctx.duck_facts().items()  # an object of a type we cannot name
+        for attr, fact in seeds:
+            if fact.line == 0:  # describe a kind's attribute where the value was bound
+                rest = fact.description.split(" ", 2)[2]
+                fact = Fact(target.lineno, target.col_offset + 1, f"{key}.{attr} {rest}")
+            st.setdefault(f"{key}.{attr}", fact)
 
     def _unpack(
         self, target: ast.Tuple | ast.List, val: Val, st: State, rhs: ast.expr | None
@@ -365,7 +376,7 @@ class FunctionFlow(ExprEvaluator):
         breaks: list[State] = []
         for _ in range(_MAX_LOOP_ROUNDS):
             body_st = dict(cur)
-            self.assign(s.target, Val(none=it.elem), body_st, None)
+            self.assign(s.target, Val(none=it.elem, tag=it.elem_tag), body_st, None)
             self._loops.append(([], []))
             out = self.block(s.body, body_st)
             breaks, continues = self._loops.pop()

@@ -76,6 +76,7 @@ class ModuleContext:
         extra_funcs, extra_methods = cat.extra_rules(options.extra_none_sources)
         self.functions = {r.name: r for r in (*cat.FUNCTIONS, *extra_funcs)}
         self.methods = {r.name[1:]: r for r in (*cat.METHODS, *extra_methods)}
+        self._duck: dict[str, Fact] | None = None
         self.plain_imports = {
             (a.asname or a.name).split(".")[0]
             for node in ast.walk(tree)
@@ -143,6 +144,10 @@ class ModuleContext:
             return Val(items=(fact, None)) if rule.item is not None else Val(none=fact)
         if q == "re.compile":
             return Val(tag="regex")
+        if q == "asyncio.run" and call.args and isinstance(call.args[0], ast.Call):
+            return self.awaited(call.args[0], NOT_NONE)  # runs the coroutine to its result
+        if q.endswith(cat.ELEMENT_CONSTRUCTORS):
+            return Val(tag="element")
         if q in cat.URL_CONSTRUCTORS:
             return Val(tag="url")
         head, _, attr = q.rpartition(".")
@@ -197,7 +202,11 @@ class ModuleContext:
                 else Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}")
                 for f in summary.items
             )
-        return Val(none=fact, items=items)
+        keyed = tuple(
+            (k, Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}"))
+            for k, f in summary.keyed
+        )
+        return Val(none=fact, items=items, keyed=keyed)
 
     def _summary_fact(self, q: str, call: ast.Call) -> Fact | None:
         fact, is_dep = self.provider.returns_none(q)
@@ -214,6 +223,8 @@ class ModuleContext:
         self, func: ast.Attribute, call: ast.Call, recv: Val, q: str | None, args: list[Val]
     ) -> Val:
         name = func.attr
+        if name == "run_until_complete" and call.args and isinstance(call.args[0], ast.Call):
+            return self.awaited(call.args[0], NOT_NONE)
         if recv.tag == "result" and name == "get":
             blocking = next((k.value for k in call.keywords if k.arg == "blocking"), None)
             if not call.args and (blocking is None or _is_false(blocking)):
@@ -225,6 +236,8 @@ class ModuleContext:
             mq = f"{recv.tag[6:]}.{name}"
             summary = self.provider.function(mq)
             if summary is not None:
+                if summary.returns_self:
+                    return recv  # fluent: Client(...).connect() is the client
                 return self._from_summary(mq, summary, call, args, 1)
         one_row = _one_row(func.value, recv) if name == "fetchone" else None
         if one_row == "null":
@@ -242,6 +255,11 @@ class ModuleContext:
             and (name != "get" or not self._not_a_mapping(func.value))
         ):
             fact = self._fact(call, rule.why, rule.only_codes)
+        if recv.tag == "element" or name == "getroot":
+            if name in cat.ELEMENT_CHILDREN:
+                return Val(elem_tag="element")
+            if name in ("find", "getroot"):
+                return Val(none=fact, tag="element")
         return Val(none=fact, tag=self._orm_model(func, name))
 
     def _looks_like_regex(self, receiver: ast.expr, recv: Val) -> bool:
@@ -283,11 +301,32 @@ class ModuleContext:
         """Attributes known to be None-able on a freshly bound value of this kind."""
         if tag == "url":
             return {a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.URL_NONE_ATTRIBUTES.items()}
+        if tag == "element":
+            return {
+                a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.ELEMENT_NONE_ATTRIBUTES.items()
+            }
         if tag.startswith("class:"):
             summary = self.provider.class_summary(tag[6:])
             if summary is not None:
                 return dict(summary.declared)
         return {}
+
+    def duck_facts(self) -> dict[str, Fact]:
+        """Attributes declared Optional on the project classes this module defines or imports,
+        when no such class declares the same attribute as not None: an object whose class we
+        cannot infer but that has such an attribute is most likely one of them."""
+        if self._duck is None:
+            nullable: dict[str, Fact] = {}
+            solid: set[str] = set()
+            names = [f"{self.module}.{n}" for n in self.local] + list(self.imports.values())
+            for q in names:
+                summary = self.provider.class_summary(q) if self.provider else None
+                if summary is not None:
+                    for attr, fact in summary.declared.items():
+                        nullable.setdefault(attr, fact)
+                    solid |= summary.fields
+            self._duck = {a: f for a, f in nullable.items() if a not in solid}
+        return self._duck
 
     def attribute_fact(self, tag: str, node: ast.Attribute) -> Fact | None:
         fact = self.seed_facts(tag).get(node.attr)

@@ -69,6 +69,8 @@ class FuncSummary:
     passthrough: tuple[int, ...] = ()  # parameters it may return unchanged
     param_derefs: tuple[ParamDeref, ...] = ()
     items: tuple[Fact | None, ...] | None = None  # None-able elements of a returned tuple
+    returns_self: bool = False  # a fluent method: `return self` on every path
+    keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a returned dict
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class ClassSummary:
     init_params: tuple[str, ...] = ()  # constructor parameters after self
     fresh: dict[str, Fact] = field(default_factory=dict)  # None after __init__ (new instance)
     fresh_from_param: dict[str, str] = field(default_factory=dict)  # ...unless param is passed
+    fields: frozenset[str] = frozenset()  # attributes declared or initialised not None
 
 
 @dataclass(frozen=True)
