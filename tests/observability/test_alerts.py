@@ -190,7 +190,9 @@ def test_email_over_plain_smtp() -> None:
     (envelope,) = inbox.messages
     assert envelope.rcpt_tos == ["ops@example.test"]
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-    assert message["Subject"].strip().startswith("[alert] huey-guard: exception rate on queue orders")
+    assert (
+        message["Subject"].strip().startswith("[alert] huey-guard: exception rate on queue orders")
+    )
     assert "30 exceptions in 100 task attempts" in message.get_content()
 
 
