@@ -85,6 +85,7 @@ def _arm(huey: Any, args: argparse.Namespace, out: Any) -> int:
         expires=now + parse_duration(args.duration) if args.duration else None,
     )
     rules = add_rule(huey, rule, now)
+    rule = rules[-1]  # as stored (with its creation time)
     text = f"armed: {_describe(rule, now)}"
     if runtime is None:
         text += "\n(only consumers whose config sets allow_fault_injection apply it)"
