@@ -17,6 +17,8 @@ from huey_guard._version import __version__
 COMMANDS: dict[str, str] = {}
 COMMANDS["inject"] = "inject"
 COMMANDS["metrics"] = "metrics"
+COMMANDS["signatures"] = "signatures"
+COMMANDS["config"] = "config_check"
 
 
 def build_parser() -> argparse.ArgumentParser:
