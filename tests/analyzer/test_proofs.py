@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,26 @@ MODULES = sorted(
 )
 # A proved bug is an error Python raises because a value is None, nothing else.
 NONE_ERRORS = (AttributeError, TypeError)
+# ...and raised by dereferencing None (attribute, subscript, call, iteration, operators, with,
+# await), not by handing None to a function that rejects it (``int(None)``), which the corpus
+# conventions do not count as a dereference.
+DEREFERENCE_MESSAGES = re.compile(
+    "|".join(
+        (
+            r"'NoneType' object (?:has no attribute|is not subscriptable|is not callable"
+            r"|is not iterable|is not a mapping|does not support (?:item|the context manager))",
+            r"cannot unpack non-iterable NoneType object",
+            r"object of type 'NoneType' has no len\(\)",
+            r"argument of type 'NoneType' is not iterable",
+            r"unsupported operand type\(s\) for .*'NoneType'",
+            r"can only concatenate \w+ \(not \"NoneType\"\)",
+            r"bad operand type for unary .*: 'NoneType'",
+            r"not supported between instances of (?:'NoneType' and|.* and 'NoneType')",
+            r"object NoneType can't be used in 'await' expression",
+            r"argument after \*\*? must be (?:an iterable|a mapping), not NoneType",
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +152,7 @@ def test_module_is_proved_by_execution(path: Path) -> None:
             if error is not None:
                 problems.append(f"{where} should run cleanly but raised {error!r}")
             continue
-        if not isinstance(error, NONE_ERRORS) or "NoneType" not in str(error):
+        if not isinstance(error, NONE_ERRORS) or not DEREFERENCE_MESSAGES.search(str(error)):
             problems.append(f"{where} should raise a None error at {proof.line}, got {error!r}")
             continue
         line = _innermost_line(error.__traceback__, path)
