@@ -14,9 +14,7 @@ from huey_guard.analyzer.imports import dotted_text
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.analyzer.summary import (
-    DJHUEY_DECORATORS,
     HUEY_CLASSES,
-    TASK_METHODS,
     ClassSummary,
     FuncSummary,
     ModuleSummary,
@@ -164,6 +162,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         is_async=isinstance(fn, ast.AsyncFunctionDef),
         is_method=fd.class_name is not None,
         calls=calls,
+        decorates=tuple(sorted(result.decorates)),
         params=tuple(a.arg for a in params),
         param_derefs=tuple(result.param_derefs[i] for i in sorted(result.param_derefs)),
     )
@@ -400,7 +399,7 @@ def collect_module(
         classes=provider.class_summaries,
         instances=_instances(ctx, tree),
         candidates=tuple(_candidates(ctx, tree)),
-        factories=_factories(ctx, funcs),
+        factories=_factories(ctx, funcs, provider),
         lines=lines,
     )
 
@@ -464,7 +463,8 @@ def _candidates(ctx: ModuleContext, tree: ast.Module) -> Iterator[TaskCandidate]
             parts = _decorator_parts(ctx, d)
             if parts is not None:
                 yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
-    for node in ast.walk(tree):  # call form: huey.task()(func), also huey.task()(wrap(func))
+    for stmt in tree.body:  # call form: huey.task()(func), also huey.task()(wrap(func))
+        node = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.AnnAssign)) else None
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and node.args):
             continue
         arg = node.args[0]
@@ -477,22 +477,21 @@ def _candidates(ctx: ModuleContext, tree: ast.Module) -> Iterator[TaskCandidate]
                 yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
 
 
-def _factories(ctx: ModuleContext, funcs: list[FuncDef]) -> dict[str, tuple[str, ...]]:
+def _factories(
+    ctx: ModuleContext, funcs: list[FuncDef], provider: LocalProvider
+) -> dict[str, tuple[str, ...]]:
     """Functions that apply a huey task decorator inside: calling them makes a task."""
     out: dict[str, tuple[str, ...]] = {}
+    # Nested helpers count for their top-level function: def task(**kw): def deco(fn): ...
+    by_top: dict[str, set[str]] = {}
+    for fd in funcs:
+        summary = provider.summaries.get(f"{ctx.module}.{fd.qualname}")
+        if summary is not None and summary.decorates:
+            by_top.setdefault(fd.qualname.split(".")[0], set()).update(summary.decorates)
     for fd in funcs:
         if fd.class_name is not None or "." in fd.qualname:
             continue
-        receivers: set[str] = set()
-        for sub in (n for stmt in fd.node.body for n in ast.walk(stmt)):
-            if not isinstance(sub, ast.Call):
-                continue
-            func = sub.func
-            q = ctx.qualify(func) or dotted_text(func)
-            if q in DJHUEY_DECORATORS:
-                receivers.add(q)
-            elif isinstance(func, ast.Attribute) and func.attr in TASK_METHODS:
-                receivers.add(q or "")
+        receivers = by_top.get(fd.qualname, set())
         if receivers:
             out[f"{ctx.module}.{fd.qualname}"] = tuple(sorted(r for r in receivers if r))
     return out

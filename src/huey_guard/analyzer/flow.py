@@ -25,6 +25,7 @@ from huey_guard.analyzer.facts import (
     kill_prefix,
     same,
 )
+from huey_guard.analyzer.imports import dotted_text
 from huey_guard.analyzer.messages import describe_use
 from huey_guard.analyzer.resolve import (
     ModuleContext,
@@ -32,7 +33,7 @@ from huey_guard.analyzer.resolve import (
     one_row_sql,
     short_text,
 )
-from huey_guard.analyzer.summary import ParamDeref
+from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS, ParamDeref
 
 _MAX_LOOP_ROUNDS = 6
 # Expressions whose value may be an object of a project class we cannot name.
@@ -67,6 +68,7 @@ class FlowResult:
     returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
     falls_off: bool = False
     calls: set[str] = field(default_factory=set)
+    decorates: set[str] = field(default_factory=set)  # `<huey>.task(...)` applied inside
 
 
 class FunctionFlow(ExprEvaluator):
@@ -233,6 +235,13 @@ class FunctionFlow(ExprEvaluator):
         target = self.ctx.call_target(call, self.class_name)
         if target is not None:
             self.result.calls.add(target)
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr in TASK_METHODS) or (
+            target in DJHUEY_DECORATORS
+        ):
+            decorator = target or dotted_text(func)
+            if decorator:
+                self.result.decorates.add(decorator)
         if self.ctx.is_noreturn(call, target):
             self._noreturn = True
         func = call.func

@@ -14,7 +14,13 @@ from typing import Protocol
 
 from huey_guard.analyzer import catalogue as cat
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val
-from huey_guard.analyzer.imports import dotted_text, module_imports, qualify, top_level_names
+from huey_guard.analyzer.imports import (
+    dotted_text,
+    import_nodes,
+    module_imports,
+    qualify,
+    top_level_names,
+)
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.summary import ClassSummary, FuncSummary
 
@@ -79,7 +85,7 @@ class ModuleContext:
         self._duck: dict[str, Fact] | None = None
         self.plain_imports = {
             (a.asname or a.name).split(".")[0]
-            for node in ast.walk(tree)
+            for node in import_nodes(tree)
             if isinstance(node, ast.Import)
             for a in node.names
         }

@@ -65,6 +65,7 @@ class FuncSummary:
     calls: tuple[str, ...] = ()  # project functions it calls (reachability from tasks)
     is_async: bool = False
     is_method: bool = False
+    decorates: tuple[str, ...] = ()  # huey task decorators it applies (a decorator factory)
     params: tuple[str, ...] = ()  # positional-or-keyword parameter names, self included
     passthrough: tuple[int, ...] = ()  # parameters it may return unchanged
     param_derefs: tuple[ParamDeref, ...] = ()
