@@ -83,6 +83,25 @@ def total(text: str, name: str, **labels: str) -> float:
     )
 
 
+def final_value(huey: Any, result: Any, timeout: float = 60.0) -> Any:
+    """The task's final value, polled without consuming it.
+
+    huey 2.5.4 stores an error result for every ``RetryTask`` (3.x does not), which a blocking
+    ``get()`` would return while the retried attempt is still on its way; the final value
+    overwrites it, so wait for a value that is not an error.
+    """
+    from huey.utils import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = huey.get(result.id, peek=True)
+        if value is not None and not isinstance(value, Error):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"task {result.id} has no final value after {timeout}s: {value}")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def clean_hub() -> Iterator[None]:
     """Remove the process-wide sinks a test attached to the default bus."""

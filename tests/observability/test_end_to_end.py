@@ -27,7 +27,7 @@ from huey_guard.observability.exposition import render
 from huey_guard.observability.logs import EVENT_LOGGER, RECORD_ATTR
 from huey_guard.observability.setup import detach
 from tests.consumer import running_consumer, wait_for
-from tests.observability.conftest import Receiver, total
+from tests.observability.conftest import Receiver, final_value, total
 
 TASKS = 1000
 NETWORK_FAULTS = {"ConnectionTimeout", "ReadTimeout", "ConnectionRefused"}
@@ -129,7 +129,7 @@ def test_thousand_tasks_with_thirty_percent_network_faults(
     try:
         with running_consumer(app, workers=6):
             results = [fetch(n, token="secret-token") for n in range(TASKS)]
-            values = [r.get(blocking=True, timeout=90, max_delay=0.1) for r in results]
+            values = [final_value(app, r, timeout=90) for r in results]
             elapsed = time.monotonic() - started
             _inject(url, name, "--clear")
             # Traffic stops; the 2 s window empties and the alert resolves on its own.
@@ -197,6 +197,6 @@ def test_a_consumer_without_allow_fault_injection_ignores_the_injector(
     assert len(load_rules(app)) == 1  # armed in storage ...
     with running_consumer(app, workers=2):
         results = [fetch(n) for n in range(50)]
-        assert [r.get(blocking=True, timeout=30, max_delay=0.1) for r in results] == list(range(50))
+        assert [final_value(app, r, timeout=30) for r in results] == list(range(50))
     assert records.items == []  # ... yet nothing was injected, raised or retried
     _inject(url, name, "--clear")

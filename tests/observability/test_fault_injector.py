@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from typing import Any
@@ -83,12 +84,14 @@ def test_rules_live_in_redis_and_replace_per_fault_and_task(redis_huey_kwargs: A
     assert load_rules(consumer_side) == []
 
 
-def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
+def _run_module(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HUEY_GUARD_")}
     return subprocess.run(
         [sys.executable, "-m", "huey_guard.fault_injector", *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**clean, **env},
     )
 
 
@@ -118,6 +121,21 @@ def test_python_dash_m_arms_lists_and_clears(redis_huey_kwargs: Any) -> None:
     cleared = _run_module(*where, "--clear")
     assert cleared.returncode == 0 and "cleared 1" in cleared.stdout
     assert load_rules(RedisHuey(**redis_huey_kwargs)) == []
+
+
+def test_the_issue_command_line_with_the_queue_from_the_environment(
+    redis_huey_kwargs: Any,
+) -> None:
+    env = {
+        "HUEY_GUARD_REDIS_URL": str(redis_huey_kwargs["url"]),
+        "HUEY_GUARD_QUEUE": str(redis_huey_kwargs["name"]),
+    }
+    done = _run_module("--inject", "NullPointerException", "--rate", "30%", **env)
+    assert done.returncode == 0, done.stderr
+    assert "armed: NullPointerException, rate 30%" in done.stdout
+    assert [(r.fault, r.rate) for r in load_rules(RedisHuey(**redis_huey_kwargs))] == [
+        ("NullPointerException", 0.3)
+    ]
 
 
 def test_usage_errors_exit_2() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.consumer import wait_for
-from tests.observability.conftest import total
+from tests.observability.conftest import final_value, total
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONSUMER = pathlib.Path(sys.executable).with_name("huey_consumer")
@@ -75,7 +75,7 @@ def test_a_scrape_sums_every_worker_process(consumer: Any) -> None:
     for n, result in enumerate(results):
         if n in FAILED:
             continue
-        pids.add(result.get(blocking=True, timeout=60))
+        pids.add(final_value(app.huey, result, timeout=60))
     assert len(pids) == 2, f"both worker processes should have run tasks: {pids}"
 
     def settled() -> str | None:

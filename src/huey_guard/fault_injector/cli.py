@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -28,9 +29,21 @@ from huey_guard.fault_injector.rules import (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_argument_group("which queue")
-    where.add_argument("--app", help="the Huey instance, as module:attr or module.attr")
-    where.add_argument("--redis-url", help="connect directly to this Redis (with --name)")
-    where.add_argument("--name", help="the huey queue name (with --redis-url)")
+    where.add_argument(
+        "--app",
+        default=os.environ.get("HUEY_GUARD_APP"),
+        help="the Huey instance, as module:attr or module.attr (default: $HUEY_GUARD_APP)",
+    )
+    where.add_argument(
+        "--redis-url",
+        default=os.environ.get("HUEY_GUARD_REDIS_URL"),
+        help="connect directly to this Redis, with --name (default: $HUEY_GUARD_REDIS_URL)",
+    )
+    where.add_argument(
+        "--name",
+        default=os.environ.get("HUEY_GUARD_QUEUE"),
+        help="the huey queue name, with --redis-url (default: $HUEY_GUARD_QUEUE)",
+    )
     what = parser.add_argument_group("what to inject")
     what.add_argument("--inject", metavar="FAULT", help="a fault type or NETWORK/RESOURCE")
     what.add_argument("--rate", default="100%", help="share of attempts hit, e.g. 30%% (100%%)")
@@ -66,7 +79,9 @@ def run(args: argparse.Namespace, out: Any = None) -> int:
 
 def _arm(huey: Any, args: argparse.Namespace, out: Any) -> int:
     if huey is None:
-        raise ValueError("say which queue: --app module:attr, or --redis-url with --name")
+        raise ValueError(
+            "say which queue: --app module:attr (or $HUEY_GUARD_APP), or --redis-url with --name"
+        )
     runtime = getattr(huey, "guard", None)
     if runtime is not None and not allowed(runtime.config) and not args.force:
         print(
