@@ -259,3 +259,40 @@ def test_installed_runtime_logs_and_counts_the_same_steps(capture: Capture, clea
     }
     assert all(r["args_snapshot"]["args"] in ([], ["hunter2"]) for r in records)
     assert delta("huey_failed_tasks") == 1
+
+
+_SWITCH_SCRIPT = """
+import datetime
+from huey import MemoryHuey
+from huey_guard import install
+
+app = MemoryHuey("switch", immediate=True)
+install(app, {"PROTECTION_CONFIG": {"observability": {"json_logs": True}},
+              "GLOBAL_CONFIG": {"time_scale": 0.0}})
+
+@app.task()
+def parse(doc, secret=None):
+    return doc.strip()
+
+parse(None, secret="s3")
+for task in app.read_schedule(datetime.datetime(2100, 1, 1)):
+    app.execute(task, datetime.datetime(2100, 1, 1))
+"""
+
+
+def test_the_one_switch_prints_json_lines_on_stderr() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SWITCH_SCRIPT], capture_output=True, text=True, timeout=60
+    )
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    steps = [line["event"] for line in lines]
+    assert steps[0] == "exception_classified", done.stderr
+    assert "final_failure" in steps
+    first = lines[0]
+    assert first["exception_type"] == "AttributeError"
+    assert first["exception_alias"] == "NullPointerException"
+    assert first["error_category"] == "NULL_POINTER"
+    assert first["args_snapshot"] == {"args": [None], "kwargs": {"secret": REDACTED}}
