@@ -159,6 +159,7 @@ def test_unknown_category_leaves_huey_retries_in_charge(seen) -> None:
 
 def test_no_events_are_built_without_subscribers() -> None:
     app = guarded("quiet")
+    app.guard.bus = events.EventBus()  # a bus of its own: other tests may listen on the default
     built: list[str] = []
     original = events.GuardEvent.__init__
 
@@ -172,7 +173,7 @@ def test_no_events_are_built_without_subscribers() -> None:
 
     events.GuardEvent.__init__ = spy  # type: ignore[method-assign]
     try:
-        assert not events.default_bus.active
+        assert not app.guard.bus.active
         assert ok().get() == 1
     finally:
         events.GuardEvent.__init__ = original  # type: ignore[method-assign]
