@@ -36,26 +36,37 @@ MODULES = sorted(
 )
 # A proved bug is an error Python raises because a value is None, nothing else.
 NONE_ERRORS = (AttributeError, TypeError)
-# ...and raised by dereferencing None (attribute, subscript, call, iteration, operators, with,
-# await), not by handing None to a function that rejects it (``int(None)``), which the corpus
-# conventions do not count as a dereference.
-DEREFERENCE_MESSAGES = re.compile(
-    "|".join(
-        (
-            r"'NoneType' object (?:has no attribute|is not subscriptable|is not callable"
-            r"|is not iterable|is not a mapping|does not support (?:item|the context manager))",
-            r"cannot unpack non-iterable NoneType object",
-            r"object of type 'NoneType' has no len\(\)",
-            r"argument of type 'NoneType' is not iterable",
-            r"unsupported operand type\(s\) for .*'NoneType'",
-            r"can only concatenate \w+ \(not \"NoneType\"\)",
-            r"bad operand type for unary .*: 'NoneType'",
-            r"not supported between instances of (?:'NoneType' and|.* and 'NoneType')",
-            r"object NoneType can't be used in 'await' expression",
-            r"argument after \*\*? must be (?:an iterable|a mapping), not NoneType",
-        )
+# ...and raised by dereferencing None, not by handing None to a function that rejects it
+# (``int(None)``), which the corpus conventions do not count as a dereference. The message also
+# says which kind of dereference it was, so a proof proves one (line, code) expectation. Order
+# matters: ``x in None`` says "not iterable" too, but is an NS105 operator.
+DEREFERENCE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), code)
+    for pattern, code in (
+        (r"^'NoneType' object has no attribute", "NS101"),
+        (r"^'NoneType' object (?:is not subscriptable|does not support item)", "NS102"),
+        (r"^'NoneType' object is not callable", "NS103"),
+        (r"^argument of type 'NoneType' is not iterable", "NS105"),
+        (r"^'NoneType' object is not (?:iterable|a mapping)", "NS104"),
+        (r"^cannot unpack non-iterable NoneType object", "NS104"),
+        (r"argument after \*\*? must be (?:an iterable|a mapping), not NoneType", "NS104"),
+        (r"^object of type 'NoneType' has no len\(\)", "NS105"),
+        (r"^unsupported operand type\(s\) for .*'NoneType'", "NS105"),
+        (r"^can only concatenate \w+ \(not \"NoneType\"\)", "NS105"),
+        (r"^bad operand type for unary .*: 'NoneType'", "NS105"),
+        (r"not supported between instances of (?:'NoneType' and|.* and 'NoneType')", "NS105"),
+        (r"^'NoneType' object does not support the context manager protocol", "NS105"),
+        (r"^object NoneType can't be used in 'await' expression", "NS105"),
     )
 )
+
+
+def dereference_code(error: BaseException) -> str | None:
+    """The NS1xx code of the None dereference that raised ``error``; None if it was not one."""
+    if not isinstance(error, NONE_ERRORS):
+        return None
+    message = str(error)
+    return next((code for pattern, code in DEREFERENCE_KINDS if pattern.search(message)), None)
 
 
 @dataclass(frozen=True)
@@ -128,8 +139,8 @@ def _run(module: ModuleType, proof: Proof) -> BaseException | None:
     return None
 
 
-def _bug_lines(path: Path) -> set[int]:
-    return {e.line for e in parse_file(path) if e.code.startswith(BUG_PREFIX)}
+def _bug_expectations(path: Path) -> set[tuple[int, str]]:
+    return {(e.line, e.code) for e in parse_file(path) if e.code.startswith(BUG_PREFIX)}
 
 
 def _proofs(module: ModuleType, path: Path) -> list[Proof]:
@@ -142,8 +153,8 @@ def _proofs(module: ModuleType, path: Path) -> list[Proof]:
 def test_module_is_proved_by_execution(path: Path) -> None:
     module = _load(path)
     proofs = _proofs(module, path)
-    marked = _bug_lines(path)
-    proved: set[int] = set()
+    marked = _bug_expectations(path)
+    proved: set[tuple[int, str]] = set()
     problems: list[str] = []
     for proof in proofs:
         where = f"{path.name}: {proof.task}{proof.args!r}{proof.kwargs!r}"
@@ -152,17 +163,18 @@ def test_module_is_proved_by_execution(path: Path) -> None:
             if error is not None:
                 problems.append(f"{where} should run cleanly but raised {error!r}")
             continue
-        if not isinstance(error, NONE_ERRORS) or not DEREFERENCE_MESSAGES.search(str(error)):
+        code = None if error is None else dereference_code(error)
+        if error is None or code is None:
             problems.append(f"{where} should raise a None error at {proof.line}, got {error!r}")
             continue
         line = _innermost_line(error.__traceback__, path)
         if line != proof.line:
             problems.append(f"{where} raised {error!r} at line {line}, not {proof.line}")
-        elif line not in marked:
-            problems.append(f"{where} crashes at line {line}, which has no {BUG_PREFIX}xx marker")
-        proved.add(proof.line)
-    for line in sorted(marked - proved):
-        problems.append(f"{path.name}:{line} carries an {BUG_PREFIX}xx marker no proof crashes on")
+        elif (line, code) not in marked:
+            problems.append(f"{where} raised {error!r} at line {line}, which has no {code} marker")
+        proved.add((proof.line, code))
+    for line, code in sorted(marked - proved):
+        problems.append(f"{path.name}:{line} carries an {code} marker no proof crashes on")
     assert not problems, "\n".join(problems)
 
 
@@ -180,7 +192,7 @@ def test_proven_corpus_shape() -> None:
     bug_lines = clean = 0
     for path in MODULES:
         proofs = _proofs(_load(path), path)
-        bug_lines += len(_bug_lines(path))
+        bug_lines += len({line for line, _ in _bug_expectations(path)})
         clean += sum(1 for p in proofs if p.line is None)
     assert len(MODULES) >= 50, f"only {len(MODULES)} proved modules"
     assert bug_lines >= 150, f"only {bug_lines} proved bug lines"
