@@ -71,18 +71,18 @@ def test_configured_and_task_attribute_repairs_drive_the_retry() -> None:
     }
     app = MemoryHuey("repairs", immediate=True)
     install(app, load_config(config))
-    seen: list[Any] = []
+    seen: dict[str, list[Any]] = {"label": [], "pad": []}
     collected: list[events.GuardEvent] = []
     unsubscribe = events.default_bus.subscribe(collected.append)
 
     @app.task()
     def label(name):
-        seen.append(name)
+        seen["label"].append(name)
         return name.title()
 
     @app.task(repair_args={"size": lambda: 3})
     def pad(text, size):
-        seen.append(size)
+        seen["pad"].append(size)
         return text + " " * (size - 1) + "|"
 
     try:
@@ -93,6 +93,6 @@ def test_configured_and_task_attribute_repairs_drive_the_retry() -> None:
     finally:
         unsubscribe()
     assert first.get() == "Anon" and second.get() == "a  |"
-    assert seen == [None, None, "anon", 3]  # both first attempts run before any retry
+    assert seen == {"label": [None, "anon"], "pad": [None, 3]}
     repaired = [e.extra["repaired"] for e in collected if e.kind == events.ARGUMENT_REPAIRED]
     assert repaired == [{"name": "repair"}, {"size": "repair"}]
