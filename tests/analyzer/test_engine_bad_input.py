@@ -119,7 +119,7 @@ def test_unreadable_entries_fifo_and_directory_named_py(tmp_path: Path) -> None:
 
 
 def test_nonexistent_path_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="nope.py"):
+    with pytest.raises(UsageError, match=r"nope\.py"):
         scan([str(tmp_path / "nope.py")])
 
 

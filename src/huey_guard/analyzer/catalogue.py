@@ -32,7 +32,8 @@ class SourceRule:
     default_kw: str | None = None
     only_codes: frozenset[str] | None = None
     first_arg_str: bool = False  # only when the first argument is a string literal
-    item: int | None = None  # the None-able element of a returned tuple (guess_type()[0])
+    item: int | None = None  # returns a tuple of this many None-able items (guess_type())
+    tag: str | None = None  # the kind of object it returns when not None (see TAG_ATTRIBUTES)
     other_kwargs_ok: bool = True  # False: any other keyword means a different API (requests)
 
 
@@ -66,12 +67,14 @@ FUNCTIONS: tuple[SourceRule, ...] = (
     SourceRule("re.search", "returns None when the pattern does not match"),
     SourceRule("re.fullmatch", "returns None when the pattern does not match"),
     SourceRule("shutil.which", "returns None when the program is not on PATH"),
-    SourceRule("mimetypes.guess_type", "returns (None, None) for an unknown extension", item=0),
+    SourceRule("mimetypes.guess_type", "returns None for an unknown type or encoding", item=2),
     SourceRule("mimetypes.guess_extension", "returns None for an unknown type"),
     SourceRule("inspect.getmodule", "returns None when the module cannot be determined"),
     SourceRule("inspect.getdoc", "returns None when there is no docstring"),
-    SourceRule("importlib.util.find_spec", "returns None when the module is not found"),
-    SourceRule("importlib.util.spec_from_file_location", "can return None"),
+    SourceRule(
+        "importlib.util.find_spec", "returns None when the module is not found", tag="modspec"
+    ),
+    SourceRule("importlib.util.spec_from_file_location", "can return None", tag="modspec"),
     SourceRule("sys.modules.get", "returns None when the module is not imported", default_arg=1),
     SourceRule("ctypes.util.find_library", "returns None when the library is not found"),
 )
@@ -119,6 +122,10 @@ METHODS: tuple[SourceRule, ...] = (
     SourceRule(".getdel", "returns None when the key is missing"),
     SourceRule(".poll", "returns None while the process is still running", max_args=0),
     SourceRule(".testzip", "returns None when every member is intact", max_args=0),
+    SourceRule(".extractfile", "returns None for a member that is not a regular file"),
+    SourceRule(".utcoffset", "returns None for a naive datetime", max_args=0),
+    SourceRule(".dst", "returns None for a naive datetime", max_args=0),
+    SourceRule(".tzname", "returns None for a naive datetime", max_args=0),
 )
 
 # Methods whose None result depends on what the receiver is (checked by the engine).
@@ -152,6 +159,44 @@ ELEMENT_NONE_ATTRIBUTES: dict[str, str] = {
     "text": "is None when the element has no text",
     "tail": "is None when nothing follows the element",
 }
+
+# email.message.Message: made by these functions; missing headers and parameters are None.
+EMAIL_CONSTRUCTORS: tuple[str, ...] = (
+    "email.message_from_string",
+    "email.message_from_bytes",
+    "email.message_from_file",
+    "email.message_from_binary_file",
+)
+EMAIL_NONE_METHODS: dict[str, str] = {
+    "get_content_charset": "returns None when no charset is declared",
+    "get_filename": "returns None when the part has no filename",
+    "get_content_disposition": "returns None when there is no Content-Disposition header",
+    "get_param": "returns None when the parameter is missing",
+    "get_boundary": "returns None when there is no boundary",
+    "get_charset": "returns None when no charset is set",
+}
+EMAIL_HEADER_WHY = "is None when the message has no such header"
+
+# Attributes that are None on objects of a kind the engine recognises (by how they were made).
+TAG_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "modspec": {
+        "submodule_search_locations": "is None when the module is not a package",
+        "loader": "is None for a namespace package",
+        "origin": "is None when the module has no location",
+    },
+    "datetime": {"tzinfo": "is None for a naive datetime"},
+}
+# Calls that make naive datetimes (no tzinfo unless the text or an argument carries one).
+DATETIME_CONSTRUCTORS: frozenset[str] = frozenset(
+    {
+        "datetime.datetime.fromisoformat",
+        "datetime.datetime.strptime",
+        "datetime.datetime.utcnow",
+        "datetime.datetime.utcfromtimestamp",
+    }
+)
+# `obj.__doc__` is None when there is no docstring.
+DOC_WHY = "is None when the function or class has no docstring"
 
 # huey's own None-returning APIs.
 HUEY_RESULT_WHY = "a huey Result's non-blocking get() returns None until the task has finished"

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from huey_guard.analyzer.annotations import is_optional
+from huey_guard.analyzer.annotations import class_name, is_optional
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import PARAM_MARK, Fact, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
@@ -179,6 +179,8 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         deps=deps,
         noreturn=noreturn,
         returns_self=returns_self,
+        returns_class=_returns_class(ctx, fd),
+        returns_tag=_returns_tag(result),
         keyed=_keyed(result),
         passthrough=_passthrough(result),
         items=_items(result),
@@ -286,6 +288,14 @@ def summarise_class(
                     stmt.col_offset + 1,
                     f"{name}.{attr} is declared Optional (line {stmt.lineno})",
                 )
+        elif isinstance(stmt, ast.Assign) and is_none_const(stmt.value):
+            for t in stmt.targets:  # class-level `sink = None`: None until someone sets it
+                if isinstance(t, ast.Name):
+                    declared[t.id] = Fact(
+                        stmt.lineno,
+                        stmt.col_offset + 1,
+                        f"{name}.{t.id} is None at class level (line {stmt.lineno})",
+                    )
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
             for kw in stmt.value.keywords:
                 if kw.arg in ("null", "nullable") and getattr(kw.value, "value", None) is True:
@@ -342,6 +352,7 @@ def summarise_class(
         fresh,
         from_param,
         frozenset(fields),
+        _attr_params(init) if init is not None else {},
     )
 
 
@@ -534,3 +545,59 @@ def _keyed(result: FlowResult) -> tuple[tuple[object, Fact], ...]:
                     f"its returned dict's {k!r} value can be None (line {fact.line})",
                 )
     return tuple(out.items())
+
+
+def _returns_class(ctx: ModuleContext, fd: FuncDef) -> str | None:
+    """The project class a function returns instances of: its return annotation, or for a
+    classmethod its own class (``Order.find(n)`` is an Order, or None)."""
+    fn = fd.node
+    cls = class_name(_strip_optional(fn.returns))
+    q = ctx.qualify(cls) if cls is not None else None
+    if q is not None and ctx.provider.class_summary(q) is not None:
+        return q
+    if fd.class_name and any(dotted_text(d) == "classmethod" for d in fn.decorator_list):
+        return f"{ctx.module}.{fd.class_name}"
+    return None
+
+
+def _strip_optional(node: ast.expr | None) -> ast.expr | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Optional":
+        return node.slice
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return node.right if is_none_const(node.left) else node.left
+    return node
+
+
+def _returns_tag(result: FlowResult) -> str | None:
+    tags = {val.tag for r, val in result.returns if r.value is not None}
+    if len(tags) == 1:
+        tag = tags.pop()
+        if tag is not None and not tag.startswith("class:"):
+            return tag
+    return None
+
+
+def _attr_params(init: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    """``self.plan = plan`` in __init__: the attribute holds whatever the caller passed."""
+    index = {a.arg: i - 1 for i, a in enumerate(all_params(init)) if i > 0}
+    out: dict[str, int] = {}
+    for stmt in init.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.Name)
+            and stmt.value.id in index
+        ):
+            t = stmt.targets[0]
+            if (
+                isinstance(t, ast.Attribute)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "self"
+            ):
+                out[t.attr] = index[stmt.value.id]
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from huey_guard.analyzer.catalogue import ARGUMENT_DEREFS
+from huey_guard.analyzer.catalogue import ARGUMENT_DEREFS, DOC_WHY
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val, join, join_all, kill
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class ExprEvaluator:
 
     ctx: ModuleContext
     tags: dict[str, str]
+    checked: set[str]  # access paths some condition or dereference has proven not None
 
     # -- hooks the statement walker provides ------------------------------------------------
     def deref(self, target: ast.expr, val: Val, code: str, at: ast.AST, st: State) -> None:
@@ -82,13 +83,16 @@ class ExprEvaluator:
         base = self.ev(node.value, st)
         self.deref(node.value, base, "NS101", node, st)
         key = key_of(node)
+        if node.attr == "__doc__" and (key is None or (key not in st and key not in self.checked)):
+            text = f"{ast.unparse(node)} {DOC_WHY}"
+            return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         if key is not None:
             fact = st.get(key)
             if fact is None and key_of(node.value) is None and base.tag:
-                fact = self.ctx.attribute_fact(base.tag, node)
+                fact = dict(base.attrs).get(node.attr) or self.ctx.attribute_fact(base, node)
             return Val(none=fact, elem=st.get(key + "[]"), tag=self.tags.get(key))
         if base.tag:
-            return Val(none=self.ctx.attribute_fact(base.tag, node))
+            return Val(none=dict(base.attrs).get(node.attr) or self.ctx.attribute_fact(base, node))
         return NOT_NONE
 
     def ev_Subscript(self, node: ast.Subscript, st: State) -> Val:
@@ -98,6 +102,11 @@ class ExprEvaluator:
         key = key_of(node)
         if key is not None and key in st:
             return Val(none=st[key])
+        if base.tag == "email" and isinstance(node.slice, ast.Constant):
+            from huey_guard.analyzer.catalogue import EMAIL_HEADER_WHY
+
+            text = f"{ast.unparse(node)} {EMAIL_HEADER_WHY}"
+            return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         if base.keyed and isinstance(node.slice, ast.Constant):
             return Val(none=dict(base.keyed).get(node.slice.value))
         if isinstance(node.slice, ast.Slice):
@@ -292,6 +301,7 @@ class ExprEvaluator:
         subject = node.target if isinstance(node, ast.NamedExpr) else node
         key = key_of(subject)
         if key is not None:
+            self.checked.add(key)
             kill(true, key)  # truthy: not None
         elif isinstance(node, ast.Compare) and len(node.ops) == 1:
             self._narrow_compare(node, true, false)
@@ -316,6 +326,7 @@ class ExprEvaluator:
         key = key_of(left)
         if key is None:
             return
+        self.checked.add(key)
         if is_none_const(right):
             if isinstance(op, _NONE_EQ):
                 kill(false, key)

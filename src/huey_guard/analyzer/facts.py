@@ -52,6 +52,7 @@ class Val:
     attrs: tuple[tuple[str, Fact], ...] = ()  # None-able attributes of a new instance
     elem_tag: str | None = None  # what its elements are (iterating an Element's children)
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a dict's constant keys
+    fresh: bool = False  # a just-constructed instance (its __init__ state is exactly known)
 
 
 NOT_NONE = Val()

@@ -86,6 +86,7 @@ class FunctionFlow(ExprEvaluator):
         self.class_name = class_name
         self.reporting = report
         self.tags: dict[str, str] = dict(ctx.module_tags)
+        self.checked: set[str] = set()
         self.result = FlowResult()
         self._seen: set[tuple[int, int, str]] = set()
         self._reported_params: set[str] = set()
@@ -107,6 +108,7 @@ class FunctionFlow(ExprEvaluator):
             return
         key = key_of(target)
         if key is not None:
+            self.checked.add(key)
             kill(st, key)  # had it been None, this dereference would have raised
         if any(code in caught for caught in self._suppress):
             return
@@ -210,7 +212,7 @@ class FunctionFlow(ExprEvaluator):
         seeds: list[tuple[str, Fact]] = list(val.attrs)
         if val.tag is not None:
             self.tags[key] = val.tag
-            seeds += self.ctx.seed_facts(val.tag).items()
+            seeds += self.ctx.seed_facts(val.tag, val.fresh).items()
         elif isinstance(target, ast.Name) and (rhs is None or isinstance(rhs, _OBJECT_EXPRS)):
             seeds += self.ctx.duck_facts().items()  # an object of a type we cannot name
         for attr, fact in seeds:
@@ -222,14 +224,19 @@ class FunctionFlow(ExprEvaluator):
     def _unpack(
         self, target: ast.Tuple | ast.List, val: Val, st: State, rhs: ast.expr | None
     ) -> None:
-        if val.none is not None and rhs is not None:
-            self.deref(rhs, val, "NS104", rhs, st)
+        if val.none is not None:
+            node = rhs if rhs is not None else target  # nested: (a, b), c = f(), 1
+            self.deref(node, val, "NS104", node, st)
         starred = any(isinstance(e, ast.Starred) for e in target.elts)
+        same_shape = not starred and len(val.items or ()) == len(target.elts)
         for i, elt in enumerate(target.elts):
-            if val.items is not None and not starred and len(val.items) == len(target.elts):
-                self.assign(elt, Val(none=val.items[i]), st, None)
+            sub_rhs = None
+            if isinstance(rhs, (ast.Tuple, ast.List)) and len(rhs.elts) == len(target.elts):
+                sub_rhs = rhs.elts[i]
+            if val.items is not None and same_shape:
+                self.assign(elt, Val(none=val.items[i]), st, sub_rhs)
             else:
-                self.assign(elt, Val(none=val.elem), st, None)
+                self.assign(elt, Val(none=val.elem), st, sub_rhs)
 
     def note_call(self, call: ast.Call, st: State) -> None:
         target = self.ctx.call_target(call, self.class_name)
@@ -399,12 +406,20 @@ class FunctionFlow(ExprEvaluator):
     st_AsyncFor = st_For
 
     def st_With(self, s: ast.With | ast.AsyncWith, st: State) -> State | None:
+        caught: frozenset[str] = frozenset()
         for item in s.items:
             val = self.ev(item.context_expr, st)
             self.deref(item.context_expr, val, "NS105", item.context_expr, st)
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, NOT_NONE, st, None)
-        return self.block(s.body, st)
+            caught |= _suppressed_by(item.context_expr)
+        if not caught:
+            return self.block(s.body, st)
+        # contextlib.suppress(AttributeError): like try/except, the block may stop anywhere.
+        self._suppress.append(caught)
+        out = self.block(s.body, dict(st))
+        self._suppress.pop()
+        return join(st, out)
 
     st_AsyncWith = st_With
 
@@ -489,3 +504,17 @@ def _matches_none(p: ast.pattern) -> bool:
 
 def _irrefutable(p: ast.pattern) -> bool:
     return isinstance(p, ast.MatchAs) and p.pattern is None
+
+
+def _suppressed_by(expr: ast.expr) -> frozenset[str]:
+    """Codes a ``with suppress(AttributeError, ...)`` block protects."""
+    if not isinstance(expr, ast.Call):
+        return frozenset()
+    name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(expr.func, "id", "")
+    if name != "suppress":
+        return frozenset()
+    out: frozenset[str] = frozenset()
+    for arg in expr.args:
+        exc = arg.attr if isinstance(arg, ast.Attribute) else getattr(arg, "id", "")
+        out |= _CATCHES.get(exc, frozenset())
+    return out

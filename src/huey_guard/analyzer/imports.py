@@ -47,7 +47,7 @@ def import_nodes(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     remembered on the tree so the two phases share the walk."""
     cached = getattr(tree, "_hg_imports", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     found: list[ast.Import | ast.ImportFrom] = []
     stack: list[ast.AST] = [tree]
     while stack:

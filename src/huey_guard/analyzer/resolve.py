@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import Protocol
 
 from huey_guard.analyzer import catalogue as cat
@@ -24,6 +25,7 @@ from huey_guard.analyzer.imports import (
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.summary import ClassSummary, FuncSummary
 
+_DUCK_CODES = frozenset({"NS101", "NS102", "NS104", "NS105"})
 _REGEX_HINTS = ("re", "pattern", "regex", "rx", "pat")
 # ORM methods whose result is an instance of the model the chain starts from.
 _ORM_FETCHERS = frozenset(
@@ -96,7 +98,7 @@ class ModuleContext:
                 if q == "re.compile":
                     for t in node.targets:
                         if isinstance(t, ast.Name):
-                            self.module_tags[t.id] = "regex"
+                            self.module_tags[t.id] = regex_tag(node.value)
 
     def qualify(self, node: ast.expr) -> str | None:
         return qualify(node, self.imports, self.module, self.local)
@@ -146,14 +148,22 @@ class ModuleContext:
         if rule is not None:
             if not cat.rule_applies(rule, call):
                 return NOT_NONE
+            if q in ("re.match", "re.search") and regex_tag(call) == "regex-empty":
+                return NOT_NONE
             fact = self._fact(call, rule.why, rule.only_codes)
-            return Val(items=(fact, None)) if rule.item is not None else Val(none=fact)
+            if rule.item is not None:
+                return Val(items=(fact,) * rule.item)
+            return Val(none=fact, tag=rule.tag)
         if q == "re.compile":
-            return Val(tag="regex")
+            return Val(tag=regex_tag(call))
         if q == "asyncio.run" and call.args and isinstance(call.args[0], ast.Call):
             return self.awaited(call.args[0], NOT_NONE)  # runs the coroutine to its result
         if q.endswith(cat.ELEMENT_CONSTRUCTORS):
             return Val(tag="element")
+        if q in cat.EMAIL_CONSTRUCTORS:
+            return Val(tag="email")
+        if q in cat.DATETIME_CONSTRUCTORS:
+            return Val(tag="datetime")
         if q in cat.URL_CONSTRUCTORS:
             return Val(tag="url")
         head, _, attr = q.rpartition(".")
@@ -180,7 +190,12 @@ class ModuleContext:
                 for a, f in cls.fresh.items()
                 if cls.fresh_from_param.get(a) not in passed
             )
-            return Val(tag="class:" + q, attrs=attrs)
+            for attr, index in cls.attr_params.items():  # Sub(user, PLANS.get(name)).plan
+                arg = args[index] if index < len(args) else None
+                if arg is not None and arg.none is not None and arg.none.real:
+                    fact = arg.none.step(call.lineno, call.col_offset + 1, f"stored as .{attr}")
+                    attrs = (*attrs, (attr, fact))
+            return Val(tag="class:" + q, attrs=attrs, fresh=True)
         return None
 
     def _from_summary(
@@ -212,7 +227,8 @@ class ModuleContext:
             (k, Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}"))
             for k, f in summary.keyed
         )
-        return Val(none=fact, items=items, keyed=keyed)
+        tag = f"class:{summary.returns_class}" if summary.returns_class else summary.returns_tag
+        return Val(none=fact, items=items, keyed=keyed, tag=tag)
 
     def _summary_fact(self, q: str, call: ast.Call) -> Fact | None:
         fact, is_dep = self.provider.returns_none(q)
@@ -231,19 +247,30 @@ class ModuleContext:
         name = func.attr
         if name == "run_until_complete" and call.args and isinstance(call.args[0], ast.Call):
             return self.awaited(call.args[0], NOT_NONE)
+        if recv.tag == "email":
+            if name == "walk":
+                return Val(elem_tag="email")
+            limit = 1 if name == "get_param" else 0
+            if name in cat.EMAIL_NONE_METHODS and len(call.args) <= limit and not call.keywords:
+                return Val(none=self._fact(call, cat.EMAIL_NONE_METHODS[name]))
         if recv.tag == "result" and name == "get":
             blocking = next((k.value for k in call.keywords if k.arg == "blocking"), None)
             if not call.args and (blocking is None or _is_false(blocking)):
                 return Val(none=self._fact(call, cat.HUEY_RESULT_WHY, plain=True))
             return NOT_NONE
         if name in cat.REGEX_METHODS and self._looks_like_regex(func.value, recv):
+            if recv.tag == "regex-empty" and name != "fullmatch":
+                return NOT_NONE  # r"\s*" matches the empty string: match/search always succeed
             return Val(none=self._fact(call, cat.REGEX_WHY))
         if recv.tag and recv.tag.startswith("class:"):
             mq = f"{recv.tag[6:]}.{name}"
             summary = self.provider.function(mq)
             if summary is not None:
-                if summary.returns_self:
-                    return recv  # fluent: Client(...).connect() is the client
+                if summary.returns_self:  # fluent: Client(...).connect() is the client
+                    cls = self.provider.class_summary(recv.tag[6:])
+                    assigned = cls.assigns.get(name, frozenset()) if cls else frozenset()
+                    attrs = tuple((a, f) for a, f in recv.attrs if a not in assigned)
+                    return Val(tag=recv.tag, attrs=attrs, fresh=True)
                 return self._from_summary(mq, summary, call, args, 1)
         one_row = _one_row(func.value, recv) if name == "fetchone" else None
         if one_row == "null":
@@ -261,6 +288,8 @@ class ModuleContext:
             and (name != "get" or not self._not_a_mapping(func.value))
         ):
             fact = self._fact(call, rule.why, rule.only_codes)
+        if name == "get" and len(args) == 2 and fact is None and (args[1].elem or args[1].items):
+            return Val(elem=args[1].elem, items=args[1].items)  # .get(k, [None])[0]
         if recv.tag == "element" or name == "getroot":
             if name in cat.ELEMENT_CHILDREN:
                 return Val(elem_tag="element")
@@ -269,7 +298,7 @@ class ModuleContext:
         return Val(none=fact, tag=self._orm_model(func, name))
 
     def _looks_like_regex(self, receiver: ast.expr, recv: Val) -> bool:
-        if recv.tag == "regex":
+        if recv.tag in ("regex", "regex-empty"):
             return True
         text = (dotted_text(receiver) or "").rpartition(".")[2].lower()
         return any(
@@ -303,10 +332,13 @@ class ModuleContext:
         return Fact(call.lineno, call.col_offset + 1, text, only_codes=only)
 
     # -- attributes ------------------------------------------------------------------------
-    def seed_facts(self, tag: str) -> dict[str, Fact]:
-        """Attributes known to be None-able on a freshly bound value of this kind."""
+    def seed_facts(self, tag: str, fresh: bool = False) -> dict[str, Fact]:
+        """Attributes known to be None-able on a value of this kind. A just-constructed
+        instance (``fresh``) carries its exact __init__ state separately (Val.attrs)."""
         if tag == "url":
             return {a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.URL_NONE_ATTRIBUTES.items()}
+        if tag in cat.TAG_ATTRIBUTES:
+            return {a: Fact(0, 0, f"its .{a} {w}") for a, w in cat.TAG_ATTRIBUTES[tag].items()}
         if tag == "element":
             return {
                 a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.ELEMENT_NONE_ATTRIBUTES.items()
@@ -314,7 +346,7 @@ class ModuleContext:
         if tag.startswith("class:"):
             summary = self.provider.class_summary(tag[6:])
             if summary is not None:
-                return dict(summary.declared)
+                return dict(summary.declared if fresh else summary.self_nullable)
         return {}
 
     def duck_facts(self) -> dict[str, Fact]:
@@ -329,13 +361,16 @@ class ModuleContext:
                 summary = self.provider.class_summary(q) if self.provider else None
                 if summary is not None:
                     for attr, fact in summary.declared.items():
-                        nullable.setdefault(attr, fact)
+                        # A called attribute is a method of some other class, not this field.
+                        nullable.setdefault(attr, replace(fact, only_codes=_DUCK_CODES))
                     solid |= summary.fields
             self._duck = {a: f for a, f in nullable.items() if a not in solid}
         return self._duck
 
-    def attribute_fact(self, tag: str, node: ast.Attribute) -> Fact | None:
-        fact = self.seed_facts(tag).get(node.attr)
+    def attribute_fact(self, base: Val, node: ast.Attribute) -> Fact | None:
+        if base.tag is None:
+            return None
+        fact = self.seed_facts(base.tag, base.fresh).get(node.attr)
         if fact is None:
             return None
         if fact.line == 0:  # position it at the access itself
@@ -367,7 +402,7 @@ def _is_false(node: ast.expr) -> bool:
 
 # SQL whose result always has a row: an aggregate without GROUP BY, or INSERT/UPDATE RETURNING.
 _AGGREGATE_SQL = re.compile(
-    r"^\s*select\b(?:(?!\bfrom\b).)*?\b(count|sum|max|min|avg|total|group_concat|string_agg)"
+    r"^\s*select\b(?:(?!\bfrom\b).)*?\b(count|sum|max|min|avg|total|group_concat|string_agg|version|now|current_\w+)"
     r"\s*\(",
     re.IGNORECASE | re.DOTALL,
 )
@@ -423,3 +458,22 @@ def _one_row(receiver: ast.expr, recv: Val) -> str | None:
     if isinstance(receiver, ast.Call) and one_row_sql(receiver):
         return "null" if nullable_aggregate_sql(receiver) else "one"
     return None
+
+
+def regex_tag(call: ast.Call) -> str:
+    """ "regex-empty" when the literal pattern matches the empty string (so ``match`` and
+    ``search`` can never return None), else "regex"."""
+    pattern = call.args[0] if call.args else None
+    if isinstance(pattern, ast.Constant) and isinstance(pattern.value, (str, bytes)):
+        try:
+            value = pattern.value
+            matched = (
+                re.compile(value).match("")
+                if isinstance(value, str)
+                else re.compile(value).match(b"")
+            )
+            if matched is not None:
+                return "regex-empty"
+        except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+            pass
+    return "regex"

@@ -71,6 +71,8 @@ class FuncSummary:
     param_derefs: tuple[ParamDeref, ...] = ()
     items: tuple[Fact | None, ...] | None = None  # None-able elements of a returned tuple
     returns_self: bool = False  # a fluent method: `return self` on every path
+    returns_class: str | None = None  # project class of its result (classmethod, annotation)
+    returns_tag: str | None = None  # kind of object it returns (e.g. "datetime", "element")
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a returned dict
 
 
@@ -85,6 +87,7 @@ class ClassSummary:
     fresh: dict[str, Fact] = field(default_factory=dict)  # None after __init__ (new instance)
     fresh_from_param: dict[str, str] = field(default_factory=dict)  # ...unless param is passed
     fields: frozenset[str] = frozenset()  # attributes declared or initialised not None
+    attr_params: dict[str, int] = field(default_factory=dict)  # self.x = <ctor param #i>
 
 
 @dataclass(frozen=True)
