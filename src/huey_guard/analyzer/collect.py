@@ -147,7 +147,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
     fn = fd.node
     flow = FunctionFlow(ctx, fn, fd.class_name, report=False)
     params = all_params(fn)
-    entry: dict[str, Fact] = {}
+    entry: dict[str, Fact] = dict(ctx.none_globals)
     skip_self = fd.class_name is not None and not _is_static(fn)
     for i, arg in enumerate(params):
         if not (i == 0 and skip_self):

@@ -19,8 +19,9 @@ from huey_guard.guards.recognise import is_guarded
 def entry_state(
     ctx: ModuleContext, fd: FuncDef, task: TaskInfo | None, flow: FunctionFlow
 ) -> State:
-    """What may be None when the function starts: None defaults, Optional parameters, self."""
-    st: State = {}
+    """What may be None when the function starts: None defaults, Optional parameters, self,
+    module globals that only an init function sets."""
+    st: State = dict(ctx.none_globals)
     args = fd.node.args
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))

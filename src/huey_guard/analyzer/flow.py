@@ -249,6 +249,9 @@ class FunctionFlow(ExprEvaluator):
             decorator = target or dotted_text(func)
             if decorator:
                 self.result.decorates.add(decorator)
+        if isinstance(call.func, ast.Name) and call.func.id in self.ctx.global_setters:
+            for name in self.ctx.global_setters[call.func.id]:
+                kill(st, name)  # init_connection() sets the module global
         if self.ctx.is_noreturn(call, target):
             self._noreturn = True
         func = call.func
