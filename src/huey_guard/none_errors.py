@@ -34,7 +34,9 @@ _PATTERNS: tuple[tuple[type[BaseException], str, re.Pattern[str]], ...] = tuple(
         (TypeError, "iteration", r"after \*\*? must be an? (iterable|mapping), not NoneType"),
         (TypeError, "iteration", r"^argument of type 'NoneType' is not iterable"),
         (TypeError, "operation", r"^unsupported operand type\(s\) for .*'NoneType'"),
-        (TypeError, "operation", r"^bad operand type for unary .*'NoneType'"),
+        (TypeError, "operation", r"^bad operand type for .*'NoneType'"),
+        (TypeError, "operation", r"^can't multiply sequence by non-int of type 'NoneType'"),
+        (TypeError, "operation", r"^type NoneType doesn't define __\w+__ method"),
         (TypeError, "operation", r"not supported between instances of .*'NoneType'"),
         (TypeError, "operation", r"^object of type 'NoneType' has no len\(\)"),
         (TypeError, "operation", r"'NoneType' object does not support the (asynchronous )?context"),
@@ -42,6 +44,7 @@ _PATTERNS: tuple[tuple[type[BaseException], str, re.Pattern[str]], ...] = tuple(
         (TypeError, "operation", r"^can only concatenate \w+ \(not \"NoneType\"\)"),
         # A builtin that was handed None where it needed a value (int(None), "".join([None]), …).
         (TypeError, "argument", r"\bnot '?NoneType'?$|NoneType found$"),
+        (TypeError, "argument", r"^'NoneType' object cannot be interpreted as an integer"),
     )
 )
 

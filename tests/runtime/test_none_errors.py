@@ -47,6 +47,11 @@ CAUSED_BY_NONE: dict[str, tuple[Callable[[], object], str]] = {
     "await": (lambda: asyncio.run(_await_none()), "operation"),
     "int()": (lambda: int(NONE), "argument"),
     "join": (lambda: ",".join([NONE]), "argument"),
+    "range": (lambda: range(NONE), "argument"),
+    "sequence repeat": (lambda: [1] * NONE, "operation"),
+    "round": (lambda: round(NONE), "operation"),
+    "abs": (lambda: abs(NONE), "operation"),
+    "list index": (lambda: [1][NONE], "argument"),
 }
 
 
