@@ -245,3 +245,11 @@ def test_an_unreachable_storage_never_fails_the_task() -> None:
 
     ctx = ExecutionContext(task=noop.s(), runtime=runtime, state={})
     hook.before_execute(ctx)  # logs a warning, injects nothing, raises nothing
+
+
+def test_huey_guard_help_lists_inject_and_metrics(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exited:
+        guard_main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "inject" in out and "metrics" in out

@@ -1,4 +1,4 @@
-"""Inject faults into guarded consumers (huey-guard inject --inject NETWORK --rate 30%)."""
+"""Inject faults into guarded consumers (huey-guard inject --inject NETWORK --rate 0.3)."""
 
 from __future__ import annotations
 
