@@ -1,7 +1,8 @@
 """A per-file result cache on disk: safe under concurrent runs and corrupt entries.
 
-Entries are pickles named by a hash of everything that determines them (content hash, tool
-version, options fingerprint, and for phase-2 results the project index digest). Writes go to
+Entries are pickles named by a hash of everything that determines them (content hash, path,
+module name, tool version, options fingerprint): one per file for its phase-1 summary, and one
+per scan for the whole result (keyed by every file's key, so any change misses it). Writes go to
 a temporary file in the same directory and are renamed into place, so a reader sees either the
 old entry, the new one or none; an entry that fails to load is treated as missing.
 """

@@ -122,6 +122,19 @@ METHODS: tuple[SourceRule, ...] = (
     SourceRule(".getdel", "returns None when the key is missing"),
     SourceRule(".poll", "returns None while the process is still running", max_args=0),
     SourceRule(".testzip", "returns None when every member is intact", max_args=0),
+    *(
+        SourceRule(f".{m}", "returns None (it changes the object in place)", min_args=min_args)
+        for m, min_args in (
+            ("sort", 0),
+            ("reverse", 0),
+            ("shuffle", 1),
+            ("append", 1),
+            ("extend", 1),
+            ("insert", 2),
+            ("clear", 0),
+            ("remove", 1),
+        )
+    ),
     SourceRule(".extractfile", "returns None for a member that is not a regular file"),
     SourceRule(".utcoffset", "returns None for a naive datetime", max_args=0),
     SourceRule(".dst", "returns None for a naive datetime", max_args=0),

@@ -280,6 +280,8 @@ class ModuleContext:
         if one_row == "one":
             return NOT_NONE
         rule = self.methods.get(name)
+        if name == "update" and _is_dict_expr(func.value):
+            return Val(none=self._fact(call, "returns None (it changes the dict in place)"))
         if isinstance(func.value, ast.Name) and func.value.id in self.plain_imports:
             rule = None  # `module.func()` is a module function, not a method of a value
         fact = None
@@ -514,3 +516,10 @@ def _lazy_globals(tree: ast.Module) -> tuple[dict[str, Fact], dict[str, frozense
         if name not in set_at_top and any(name in n for n in setters.values())
     }
     return facts, setters
+
+
+def _is_dict_expr(node: ast.expr) -> bool:
+    """``dict(...)``, ``{...}``: receivers whose ``.update()`` is certainly dict.update."""
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"

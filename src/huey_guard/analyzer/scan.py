@@ -1,8 +1,8 @@
 """The scan driver: discover files, summarise them (phase 1), analyse task code (phase 2).
 
-Both phases run in parallel over ``options.jobs`` processes when there is enough work, and
-both are cached per file (see cache.py). A bad file never stops the scan: it becomes an
-NS0xx/NS9xx finding and every other file is still analysed.
+Both phases run in parallel over ``options.jobs`` processes when there is enough work; phase 1
+is cached per file and the whole result per unchanged tree (see cache.py). A bad file never
+stops the scan: it becomes an NS0xx/NS9xx finding and every other file is still analysed.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from __future__ import annotations
 import ast
 import logging
 import os
-import pickle
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from huey_guard.analyzer.cache import Cache, digest
+from huey_guard.analyzer.cache import Cache
 from huey_guard.analyzer.collect import collect_module
 from huey_guard.analyzer.discovery import SourceFile, discover, module_name
 from huey_guard.analyzer.engine import analyze_module
@@ -133,8 +132,11 @@ def _init_worker(index: ProjectIndex | None) -> None:
     _WORKER_INDEX = index
 
 
-def _phase1_job(args: tuple[SourceFile, bytes, ScanOptions]) -> Phase1:
-    return phase1(*args)[0]
+def _phase1_job(args: tuple[SourceFile, bytes, ScanOptions, Cache, str]) -> Phase1:
+    file, data, options, cache, key = args
+    p1 = phase1(file, data, options)[0]
+    cache.store("p1", key, p1)  # written by the worker: cache writes run in parallel too
+    return p1
 
 
 def _phase2_job(args: tuple[SourceFile, bytes, Phase1, ScanOptions]) -> FileResult:
@@ -167,8 +169,7 @@ def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResu
     p1s, trees = _run_phase1(files, datas, keys, cache, options)
     summaries = [p.summary for p in p1s if p.summary is not None]
     index = ProjectIndex(summaries, options)
-    index_digest = digest(pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
-    results = _run_phase2(files, datas, keys, p1s, trees, index, index_digest, cache, options)
+    results = _run_phase2(files, datas, p1s, trees, index, options)
     final = _regroup(results)
     cache.store("scan", scan_key, final)
     return ScanResult(final, time.perf_counter() - started, {"cache": "miss"})
@@ -197,32 +198,31 @@ def _run_phase1(
     workers = _workers(options, len(todo), sum(len(d) for _, d in todo))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            jobs = [(files[i], d, options) for i, d in todo]
+            jobs = [(files[i], d, options, cache, keys[i]) for i, d in todo]
             for (i, _), p1 in zip(todo, pool.map(_phase1_job, jobs, chunksize=4), strict=True):
                 p1s[i] = p1
     else:
         for i, d in todo:
             p1, tree = phase1(files[i], d, options)
             p1s[i] = p1
+            cache.store("p1", keys[i], p1)
             if tree is not None:
                 trees[i] = tree
-    for i, _ in todo:
-        cache.store("p1", keys[i], p1s[i])
     return [p1s[i] for i in range(len(files))], trees
 
 
 def _run_phase2(
     files: list[SourceFile],
     datas: list[bytes | Finding],
-    keys: list[str],
     p1s: list[Phase1],
     trees: dict[int, ast.Module],
     index: ProjectIndex,
-    index_digest: str,
-    cache: Cache,
     options: ScanOptions,
 ) -> list[FileResult]:
-    """Findings for task modules and for modules holding functions that tasks reach."""
+    """Findings for task modules and for modules holding functions that tasks reach.
+
+    Not cached per file: these results depend on every file's summary, so they are only
+    reusable when nothing changed, which the whole-scan cache entry already covers."""
     results: dict[int, FileResult] = {}
     reach_modules = {q.rpartition(".")[0] for q in index.reachable}
     todo: list[tuple[int, bytes]] = []
@@ -238,10 +238,6 @@ def _run_phase2(
         )
         if not needed or not isinstance(d, bytes):
             results[i] = FileResult(f.display, p1.problems, (), False, p1.lines)
-            continue
-        hit = cache.load("p2", cache.key(keys[i], index_digest))
-        if isinstance(hit, FileResult):
-            results[i] = hit
         else:
             todo.append((i, d))
     workers = _workers(options, len(todo), sum(len(d) for _, d in todo))
@@ -253,8 +249,6 @@ def _run_phase2(
     else:
         for i, d in todo:
             results[i] = phase2(files[i], d, trees.get(i), p1s[i], index, options)
-    for i, _ in todo:
-        cache.store("p2", cache.key(keys[i], index_digest), results[i])
     return [results[i] for i in range(len(files))]
 
 
