@@ -72,7 +72,37 @@ def install(
         return original_enqueue(task)
 
     huey.enqueue = enqueue
+    _forget_intermediate_errors(huey)
     return runtime
+
+
+_RETRY_RESULT_HOOK = "huey_guard:drop-intermediate-error"
+
+
+def _forget_intermediate_errors(huey: Any) -> None:
+    """On huey 2.x, drop the error result stored for an attempt that the guard is retrying.
+
+    huey 2.x stores an ``Error`` result for every failed attempt, ``RetryTask`` included, so a
+    producer blocking on ``result.get()`` would see a failure for a task that is only being
+    retried. huey 3.x already keeps retrying exceptions out of the result store.
+    """
+    if not huey.results or _HUEY_MAJOR >= 3:
+        return
+
+    def drop(task: Any, value: Any, exception: BaseException | None) -> None:
+        if getattr(exception, "huey_guard_retry", False):
+            huey.delete(task.id)
+
+    huey.post_execute(name=_RETRY_RESULT_HOOK)(drop)
+
+
+def _huey_major() -> int:
+    import huey
+
+    return int(huey.__version__.split(".")[0])
+
+
+_HUEY_MAJOR = _huey_major()
 
 
 def uninstall(huey: Any) -> None:
@@ -89,6 +119,7 @@ def uninstall(huey: Any) -> None:
     for name in ("enqueue", "create_consumer"):
         huey.__dict__.pop(name, None)
     huey._registry.__dict__.pop("register", None)
+    huey._post_execute.pop(_RETRY_RESULT_HOOK, None)
     delattr(huey, _RUNTIME_ATTR)
 
 

@@ -16,13 +16,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from huey.exceptions import RetryTask
-
 from huey_guard import events
 from huey_guard.config import GuardConfig
 from huey_guard.exception_handler import ExceptionHandler, exception_handler, with_config
 from huey_guard.repair import Repair, repair_arguments, task_function
-from huey_guard.runtime import PASSTHROUGH, ExecutionContext, FailureDecision, Hook
+from huey_guard.runtime import PASSTHROUGH, ExecutionContext, FailureDecision, Hook, guard_retry
 from huey_guard.strategies import RandomSource, RetryState, RetryStrategy, build_strategy
 from huey_guard.strategies import parameters_for as _parameters_for
 
@@ -116,7 +114,15 @@ class RetryPolicyHook(Hook):
     # -- worker side ----------------------------------------------------------------------
     def on_success(self, ctx: ExecutionContext, value: Any) -> None:
         if ctx.runtime.bus.active:
-            ctx.event(events.TASK_SUCCEEDED, duration=time.perf_counter() - ctx.started)
+            # The strategy travels in the message, so a recovery is credited to it even when
+            # the successful attempt runs in another worker process than the failed one.
+            recovered_by = ctx.state.get("strategy") if ctx.attempt else None
+            ctx.event(
+                events.TASK_SUCCEEDED,
+                duration=time.perf_counter() - ctx.started,
+                category=ctx.state.get("category") if recovered_by else None,
+                strategy={"type": recovered_by, "attempt": ctx.attempt} if recovered_by else None,
+            )
 
     def on_failure(self, ctx: ExecutionContext, exc: BaseException) -> FailureDecision | None:
         found = self.handler.classify(exc)
@@ -172,6 +178,7 @@ class RetryPolicyHook(Hook):
             **ctx.state,
             "attempt": retry_number,
             "category": category,
+            "strategy": strategy.name,
             "last_delay": delay,
         }
         if strategy.resource_gate:
@@ -283,7 +290,7 @@ class ResourceGateHook(Hook):
                         },
                     )
                 # The runtime writes ctx.state back into the message: the attempt is not spent.
-                raise RetryTask("huey-guard: memory use over threshold", delay=gate["delay"])
+                raise guard_retry("memory use over threshold", gate["delay"])
             logger.warning("resource wait exhausted (%.1fs); running anyway", gate["deferred"])
         del ctx.state[GATE_KEY]  # disarmed: a later failure decides afresh
 

@@ -79,6 +79,17 @@ class ExecutionContext:
         return event
 
 
+def guard_retry(reason: str, delay: float) -> RetryTask:
+    """A ``RetryTask`` that re-enqueues after ``delay`` seconds, marked as the guard's own.
+
+    The mark lets the huey 2.x result clean-up (see ``integration``) tell a guard retry from
+    one the task raised itself.
+    """
+    retry = RetryTask(f"huey-guard: {reason}", delay=delay)
+    retry.huey_guard_retry = True
+    return retry
+
+
 @dataclass(frozen=True)
 class FailureDecision:
     """What to do with a failed attempt.
@@ -212,9 +223,7 @@ class GuardRuntime:
         ctx.task.kwargs[STATE_KEY] = dict(
             decision.state if decision.state is not None else ctx.state
         )
-        raise RetryTask(
-            f"huey-guard: {decision.reason or 'retrying'}", delay=decision.delay
-        ) from exc
+        raise guard_retry(decision.reason or "retrying", decision.delay) from exc
 
     @staticmethod
     def _safely(fn: Callable[..., Any], *args: Any) -> None:
