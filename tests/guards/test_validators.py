@@ -126,6 +126,10 @@ def test_worker_rejects_unguarded_message_and_never_retries() -> None:
     assert [e.extra["checkpoint"] for e in seen if e.kind == events.VALIDATION_FAILED] == [
         "execute"
     ]
+    # Counted as a failure, and final exactly once, like any failure the retry policy ends.
+    final = [e for e in seen if e.kind == events.FINAL_FAILURE]
+    assert [(e.category, e.strategy["type"]) for e in final] == [("VALIDATION", "NO_RETRY")]
+    assert [e.category for e in seen if e.kind == events.EXCEPTION_CLASSIFIED] == ["VALIDATION"]
     with pytest.raises(Exception) as info:
         app.result(task.id)
     assert "order_id" in str(info.value)

@@ -80,7 +80,23 @@ class ValidationHook(Hook):
         raise error
 
     def on_failure(self, ctx: ExecutionContext, exc: BaseException) -> FailureDecision | None:
-        return FINAL if isinstance(exc, ArgumentValidationError) else None
+        if not isinstance(exc, ArgumentValidationError):
+            return None
+        if ctx.runtime.bus.active:
+            # This decision pre-empts the retry policy, so it reports the two steps the policy
+            # would have: the failure is counted, and it is final exactly once.
+            strategy = {"type": "NO_RETRY", "delay": None, "attempt": ctx.attempt}
+            ctx.event(
+                events.EXCEPTION_CLASSIFIED, exception=exc, category="VALIDATION", strategy=strategy
+            )
+            ctx.event(
+                events.FINAL_FAILURE,
+                exception=exc,
+                category="VALIDATION",
+                strategy=strategy,
+                extra={"reason": FINAL.reason},
+            )
+        return FINAL
 
 
 class SafeCallHook(Hook):
