@@ -152,27 +152,8 @@ SCHEMA = Section(
                 ),
                 "argument_validation": Section({"enabled": _BOOL, "type_checks": _BOOL}),
                 "safe_call": Section({"enabled": _BOOL}),
-                "timeouts": Section(
-                    {"connect_timeout": _NUM0, "read_timeout": _NUM0, "task_timeout": _NUM0}
-                ),
-                "deadlock": Section(
-                    {
-                        "enabled": _BOOL,
-                        "lock_ttl": _NUM0,
-                        "check_interval": _NUM0,
-                        "max_waiters": _INT0,
-                    }
-                ),
-                "resource": Section(
-                    {
-                        "enabled": _BOOL,
-                        "max_memory_mb": _NUM0,
-                        "max_open_files": _INT0,
-                        "scan_interval": _NUM0,
-                        "memory_threshold": Field("number", minimum=0, maximum=100),
-                        "process_pool_size": _INT0,
-                    }
-                ),
+                # Where install() finds the guard manifest and the analyzer's cache at start-up.
+                "guards": Section({"manifest": Field("str"), "cache_dir": Field("str")}),
                 "observability": OBSERVABILITY,
             }
         ),

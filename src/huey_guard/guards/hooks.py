@@ -145,6 +145,7 @@ def validation_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | No
     if not setting(runtime, "argument_validation", "enabled", True):
         return None
     table = table_for(runtime)
+    manifest = manifest if manifest is not None else configured_manifest(runtime)
     if manifest is not None and table.manifest is None:
         table.update(load_manifest(manifest))
     return ValidationHook(runtime, table)
@@ -155,6 +156,13 @@ def safe_call_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | Non
     if not setting(runtime, "safe_call", "enabled", True):
         return None
     table = table_for(runtime)
+    manifest = manifest if manifest is not None else configured_manifest(runtime)
     if manifest is not None and table.manifest is None:
         table.update(load_manifest(manifest))
     return SafeCallHook(runtime, table)
+
+
+def configured_manifest(runtime: GuardRuntime) -> str | None:
+    """PROTECTION_CONFIG ``guards.manifest``: a manifest path when ``install()`` got none."""
+    found = setting(runtime, "guards", "manifest", None)
+    return str(found) if found else None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from huey_guard.guards.manifest import Manifest, load
-from huey_guard.guards.table import table_for
+from huey_guard.guards.table import setting, table_for
 
 logger = logging.getLogger("huey_guard.startup")
 
@@ -86,8 +86,11 @@ def task_module_files(huey: Any) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _cache_dir() -> Path:
-    configured = os.environ.get("HUEY_GUARD_CACHE_DIR")
+def _cache_dir(runtime: Any) -> Path:
+    """PROTECTION_CONFIG ``guards.cache_dir``, else $HUEY_GUARD_CACHE_DIR, else the user cache."""
+    configured = setting(runtime, "guards", "cache_dir", None) or os.environ.get(
+        "HUEY_GUARD_CACHE_DIR"
+    )
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -138,7 +141,7 @@ def _scan_report(runtime: Any, mode: str, start: float, clock: Any) -> StartupRe
         return None
     try:
         # One job: forking a process pool inside consumer start-up costs more than a warm scan.
-        result = scan(list(files), ScanOptions(cache_dir=_cache_dir(), jobs=1))
+        result = scan(list(files), ScanOptions(cache_dir=_cache_dir(runtime), jobs=1))
     except Exception:  # the scan is advice: it must never keep a healthy consumer from starting
         logger.warning("huey-guard: start-up scan failed; continuing unguarded", exc_info=True)
         return None
