@@ -55,3 +55,14 @@ def redis_huey_kwargs(redis_url: str, unique_name: str) -> Iterator[dict[str, ob
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_default_bus() -> Iterator[None]:
+    """Each test starts with the default event bus as it found it: subscribers one test adds
+    (an observability hub, a collector) must not see, or slow down, the next test's events."""
+    from huey_guard import events
+
+    before = events.default_bus._subscribers
+    yield
+    events.default_bus._subscribers = before

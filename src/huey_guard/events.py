@@ -96,6 +96,9 @@ class EventBus:
         with self._lock:
             self._subscribers = tuple(s for s in self._subscribers if s is not subscriber)
 
+    def is_subscribed(self, subscriber: Subscriber) -> bool:
+        return any(s is subscriber for s in self._subscribers)
+
     @property
     def active(self) -> bool:
         """True when someone listens; emitters may skip building costly payloads otherwise."""

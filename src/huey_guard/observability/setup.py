@@ -74,6 +74,7 @@ def hub_for(bus: events.EventBus) -> ObservabilityHub:
         hub = _hubs.get(bus)
         if hub is None:
             hub = _hubs[bus] = ObservabilityHub()
+        if not bus.is_subscribed(hub):  # e.g. someone unsubscribed everything from the bus
             bus.subscribe(hub)
         return hub
 
