@@ -353,6 +353,7 @@ def summarise_class(
         from_param,
         frozenset(fields),
         _attr_params(init) if init is not None else {},
+        _attr_classes(ctx, node, init),
     )
 
 
@@ -600,4 +601,39 @@ def _attr_params(init: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]
                 and t.value.id == "self"
             ):
                 out[t.attr] = index[stmt.value.id]
+    return out
+
+
+def _attr_classes(
+    ctx: ModuleContext, node: ast.ClassDef, init: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> dict[str, str]:
+    """Which project class each attribute holds (``warehouse: Optional[Warehouse]``, a
+    constructor parameter annotated so and stored on self, ``self.x = Client(...)``): facts
+    about that class's attributes then apply one level further (``order.warehouse.manager``)."""
+    out: dict[str, str] = {}
+
+    def note(attr: str, expr: ast.expr | None) -> None:
+        name = class_name(_strip_optional(expr))
+        q = ctx.qualify(name) if name is not None else None
+        if q is not None and q.rpartition(".")[2][:1].isupper():
+            out.setdefault(attr, q)
+
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            note(stmt.target.id, stmt.annotation)
+    if init is None:
+        return out
+    annotated = {a.arg: a.annotation for a in all_params(init) if a.annotation is not None}
+    for sub in ast.walk(init):
+        if not (isinstance(sub, ast.Assign) and len(sub.targets) == 1):
+            continue
+        t = sub.targets[0]
+        if not (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)):
+            continue
+        if t.value.id != "self":
+            continue
+        if isinstance(sub.value, ast.Name) and sub.value.id in annotated:
+            note(t.attr, annotated[sub.value.id])
+        elif isinstance(sub.value, ast.Call):
+            note(t.attr, sub.value.func)
     return out

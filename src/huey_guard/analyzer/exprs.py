@@ -9,6 +9,7 @@ where narrowing (`is None`, truthiness, isinstance, and/or, walrus, ...) happens
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from huey_guard.analyzer.catalogue import ARGUMENT_DEREFS, DOC_WHY
@@ -37,6 +38,18 @@ def key_of(node: ast.expr) -> str | None:
     return None
 
 
+def element_of(it: Val) -> Val:
+    """What iterating a value yields (a table's rows keep their known None-able parts)."""
+    if it.sub is not None and not it.mapping:
+        return replace(it.sub, none=it.elem or it.sub.none)
+    return Val(none=it.elem, tag=it.elem_tag)
+
+
+def short_call(node: ast.Call) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else ast.unparse(node.func) + "(...)"
+
+
 def is_none_const(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -47,6 +60,7 @@ class ExprEvaluator:
     ctx: ModuleContext
     tags: dict[str, str]
     checked: set[str]  # access paths some condition or dereference has proven not None
+    local_names: frozenset[str]  # names the function binds (they hide module globals)
 
     # -- hooks the statement walker provides ------------------------------------------------
     def deref(self, target: ast.expr, val: Val, code: str, at: ast.AST, st: State) -> None:
@@ -77,7 +91,16 @@ class ExprEvaluator:
         return NOT_NONE
 
     def ev_Name(self, node: ast.Name, st: State) -> Val:
-        return Val(none=st.get(node.id), elem=st.get(node.id + "[]"), tag=self.tags.get(node.id))
+        name = node.id
+        val = Val(
+            none=st.get(name),
+            elem=st.get(name + "[]"),
+            tag=self.tags.get(name),
+            call_none=st.get(name + "()"),
+        )
+        if val == NOT_NONE and name not in self.local_names:
+            return self.ctx.constant(name) or NOT_NONE  # module-level literal data
+        return val
 
     def ev_Attribute(self, node: ast.Attribute, st: State) -> Val:
         base = self.ev(node.value, st)
@@ -107,8 +130,14 @@ class ExprEvaluator:
 
             text = f"{ast.unparse(node)} {EMAIL_HEADER_WHY}"
             return Val(none=Fact(node.lineno, node.col_offset + 1, text))
+        if base.entries and isinstance(node.slice, ast.Constant):
+            entry = dict(base.entries).get(node.slice.value)
+            if entry is not None:
+                return entry
         if base.keyed and isinstance(node.slice, ast.Constant):
             return Val(none=dict(base.keyed).get(node.slice.value))
+        if base.sub is not None and not isinstance(node.slice, ast.Slice):
+            return base.sub
         if isinstance(node.slice, ast.Slice):
             return NOT_NONE
         if base.items is not None and isinstance(node.slice, ast.Constant):
@@ -130,6 +159,16 @@ class ExprEvaluator:
         else:
             callee = self.ev(func, st)
             self.deref(func, callee, "NS103", node, st)
+            if callee.call_none is not None:
+                for a in [*node.args, *(k.value for k in node.keywords)]:
+                    self.ev(a, st)
+                self.note_call(node, st)
+                why = callee.call_none
+                text = (
+                    f"{short_call(node)} can return None: the lambda it calls "
+                    f"(line {why.line}) returns None on one of its branches"
+                )
+                return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         args = [self._ev_arg(a, st) for a in node.args]
         kwargs: dict[str, Val] = {}
         for kw in node.keywords:
@@ -264,7 +303,7 @@ class ExprEvaluator:
             self.deref(gen.iter, it, "NS104", gen.iter, inner)
             if i == 0:
                 inner = dict(inner)
-            self.assign(gen.target, Val(none=it.elem, tag=it.elem_tag), inner, None)
+            self.assign(gen.target, element_of(it), inner, None)
             for cond in gen.ifs:
                 _, inner, _ = self.test(cond, inner)
                 if inner is None:

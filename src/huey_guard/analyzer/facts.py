@@ -53,6 +53,10 @@ class Val:
     elem_tag: str | None = None  # what its elements are (iterating an Element's children)
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a dict's constant keys
     fresh: bool = False  # a just-constructed instance (its __init__ state is exactly known)
+    call_none: Fact | None = None  # calling it may return None (a lambda with a None branch)
+    sub: Val | None = None  # what subscripting / .get() / iterating its values yields
+    mapping: bool = False  # a dict: iterating it yields keys, not `sub`
+    entries: tuple[tuple[object, Val], ...] = ()  # a constant dict's values by constant key
 
 
 NOT_NONE = Val()
@@ -99,7 +103,7 @@ def kill_prefix(state: State | None, key: str) -> None:
     """``key`` was rebound: facts about ``key`` and ``key.attr``/``key[...]`` no longer hold."""
     if state is None:
         return
-    for k in [k for k in state if k == key or k.startswith((key + ".", key + "["))]:
+    for k in [k for k in state if k == key or k.startswith((key + ".", key + "[", key + "("))]:
         del state[k]
 
 

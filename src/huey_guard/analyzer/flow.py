@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from huey_guard.analyzer.exprs import ExprEvaluator, key_of
+from huey_guard.analyzer.exprs import ExprEvaluator, element_of, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
     PARAM_MARK,
@@ -94,6 +94,7 @@ class FunctionFlow(ExprEvaluator):
         self._loops: list[tuple[list[State], list[State]]] = []
         self._noreturn = False
         self.exit_state: State | None = None
+        self.local_names = _bound_names(func)
 
     def run(self, entry: State) -> FlowResult:
         out = self.block(self.func.body, entry)
@@ -207,12 +208,16 @@ class FunctionFlow(ExprEvaluator):
             st[key] = fact
         if val.elem is not None:
             st[key + "[]"] = val.elem
+        if val.call_none is not None:
+            st[key + "()"] = val.call_none
         for dict_key, value_fact in val.keyed:
             st[f"{key}[{dict_key!r}]"] = value_fact
         seeds: list[tuple[str, Fact]] = list(val.attrs)
         if val.tag is not None:
             self.tags[key] = val.tag
             seeds += self.ctx.seed_facts(val.tag, val.fresh).items()
+            for attr, sub_tag in self.ctx.attr_tags(val.tag).items():
+                self.tags.setdefault(f"{key}.{attr}", sub_tag)
         elif isinstance(target, ast.Name) and (rhs is None or isinstance(rhs, _OBJECT_EXPRS)):
             seeds += self.ctx.duck_facts().items()  # an object of a type we cannot name
         for attr, fact in seeds:
@@ -274,6 +279,24 @@ class FunctionFlow(ExprEvaluator):
             for k in [k for k in st if k.startswith(prefix)]:
                 if attrs is None or k[len(prefix) :].split(".")[0].split("[")[0] in attrs:
                     del st[k]
+
+    def ev_Lambda(self, node: ast.Lambda, st: State) -> Val:
+        """A lambda's body is evaluated quietly (it runs later, with unknown arguments) to
+        learn whether calling it may return None."""
+        inner = dict(st)
+        a = node.args
+        for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+            kill_prefix(inner, arg.arg)
+        self._suppress.append(_ALL)
+        reporting, self.reporting = self.reporting, False
+        try:
+            body = self.ev(node.body, inner)
+        finally:
+            self.reporting = reporting
+            self._suppress.pop()
+        if body.none is not None and body.none.real:
+            return Val(call_none=Fact(node.lineno, node.col_offset + 1, "lambda"))
+        return NOT_NONE
 
     # -- statements ------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt], st: State | None) -> State | None:
@@ -395,7 +418,7 @@ class FunctionFlow(ExprEvaluator):
         breaks: list[State] = []
         for _ in range(_MAX_LOOP_ROUNDS):
             body_st = dict(cur)
-            self.assign(s.target, Val(none=it.elem, tag=it.elem_tag), body_st, None)
+            self.assign(s.target, element_of(it), body_st, None)
             self._loops.append(([], []))
             out = self.block(s.body, body_st)
             breaks, continues = self._loops.pop()
@@ -521,3 +544,29 @@ def _suppressed_by(expr: ast.expr) -> frozenset[str]:
         exc = arg.attr if isinstance(arg, ast.Attribute) else getattr(arg, "id", "")
         out |= _CATCHES.get(exc, frozenset())
     return out
+
+
+def _bound_names(func: ast.AST) -> frozenset[str]:
+    """Names a function binds itself (parameters, assignment targets, imports, nested defs)."""
+    out: set[str] = set()
+    if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        a = func.args
+        out.update(p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs])
+        out.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
+    stack: list[ast.AST] = list(getattr(func, "body", []))
+    globals_: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.update((n.asname or n.name).split(".")[0] for n in node.names)
+        elif isinstance(node, ast.Global):
+            globals_.update(node.names)
+        elif isinstance(node, ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(out - globals_)

@@ -14,6 +14,8 @@ from dataclasses import replace
 from typing import Protocol
 
 from huey_guard.analyzer import catalogue as cat
+from huey_guard.analyzer.constants import ConstantValues, constant_nodes
+from huey_guard.analyzer.exprs import key_of
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val
 from huey_guard.analyzer.imports import (
     dotted_text,
@@ -92,6 +94,8 @@ class ModuleContext:
             for a in node.names
         }
         self.none_globals, self.global_setters = _lazy_globals(tree)
+        self._constant_nodes = constant_nodes(tree)
+        self._constants: ConstantValues | None = None
         self.module_tags: dict[str, str] = {}
         for node in tree.body:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
@@ -100,6 +104,18 @@ class ModuleContext:
                     for t in node.targets:
                         if isinstance(t, ast.Name):
                             self.module_tags[t.id] = regex_tag(node.value)
+
+    def constant(self, name: str) -> Val | None:
+        """The value of module-level literal data bound to ``name`` (see constants.py)."""
+        if self._constants is None:
+            self._constants = ConstantValues(self._constant_nodes, self._construct)
+        return self._constants.get(name)
+
+    def _construct(self, call: ast.Call, args: list[Val]) -> Val | None:
+        q = self.qualify(call.func)
+        if q is None or self.provider is None or self.provider.class_summary(q) is None:
+            return None
+        return self._qualified_call(q, call, args)
 
     def qualify(self, node: ast.expr) -> str | None:
         return qualify(node, self.imports, self.module, self.local)
@@ -133,8 +149,42 @@ class ModuleContext:
             if val is not None:
                 return val
         if isinstance(func, ast.Attribute):
+            table = self._table_call(func, call, recv or NOT_NONE, args, st)
+            if table is not None:
+                return table
             return self._method_call(func, call, recv or NOT_NONE, q, args)
         return NOT_NONE
+
+    def _table_call(
+        self, func: ast.Attribute, call: ast.Call, recv: Val, args: list[Val], st: State
+    ) -> Val | None:
+        """``.get()`` / ``.values()`` on module-level data or on a dict whose constant keys
+        are known (``doc.get("tags", [])`` is None when the key holds None)."""
+        name = func.attr
+        first = call.args[0] if call.args else None
+        key = first.value if isinstance(first, ast.Constant) else ...
+        if name == "values" and not call.args and recv.mapping and recv.sub is not None:
+            return Val(elem=recv.sub.none, sub=recv.sub)
+        if name != "get" or not 1 <= len(call.args) <= 2 or call.keywords:
+            return None
+        recv_key = key_of(func.value)
+        if key is not ... and recv_key is not None and f"{recv_key}[{key!r}]" in st:
+            return Val(none=st[f"{recv_key}[{key!r}]"])
+        if key is not ... and recv.keyed and key in dict(recv.keyed):
+            return Val(none=dict(recv.keyed)[key])
+        if not recv.mapping or recv.sub is None:
+            return None
+        entries = dict(recv.entries)
+        if key is not ... and key in entries:
+            return entries[key]
+        rule = self.methods.get("get")
+        if len(call.args) == 2:
+            none = recv.sub.none or args[1].none
+        elif rule is not None:
+            none = self._fact(call, rule.why, rule.only_codes)
+        else:
+            none = None
+        return replace(recv.sub, none=none)
 
     def awaited(self, call: ast.Call, inner: Val) -> Val:
         """``await f()``: the coroutine's result, None when the async function can return None."""
@@ -349,8 +399,27 @@ class ModuleContext:
         if tag.startswith("class:"):
             summary = self.provider.class_summary(tag[6:])
             if summary is not None:
-                return dict(summary.declared if fresh else summary.self_nullable)
+                out = dict(summary.declared if fresh else summary.self_nullable)
+                for attr, sub_tag in self.attr_tags(tag).items():  # order.warehouse.manager
+                    sub = self.provider.class_summary(sub_tag[6:])
+                    if sub is not None and sub_tag != tag:
+                        for inner, fact in sub.self_nullable.items():
+                            out.setdefault(f"{attr}.{inner}", fact)
+                return out
         return {}
+
+    def attr_tags(self, tag: str | None) -> dict[str, str]:
+        """The project classes held by a class's attributes, as tags."""
+        if tag is None or not tag.startswith("class:"):
+            return {}
+        summary = self.provider.class_summary(tag[6:])
+        if summary is None:
+            return {}
+        return {
+            attr: "class:" + q
+            for attr, q in summary.attr_classes.items()
+            if self.provider.class_summary(q) is not None
+        }
 
     def duck_facts(self) -> dict[str, Fact]:
         """Attributes declared Optional on the project classes this module defines or imports,

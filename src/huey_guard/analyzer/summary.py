@@ -88,6 +88,7 @@ class ClassSummary:
     fresh_from_param: dict[str, str] = field(default_factory=dict)  # ...unless param is passed
     fields: frozenset[str] = frozenset()  # attributes declared or initialised not None
     attr_params: dict[str, int] = field(default_factory=dict)  # self.x = <ctor param #i>
+    attr_classes: dict[str, str] = field(default_factory=dict)  # attribute -> project class
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,155 @@
+"""Abstract values: module-level data tables, attributes holding project classes, lambdas."""
+
+from __future__ import annotations
+
+import textwrap
+
+from huey_guard.analyzer import analyze_source
+
+HEAD = """
+from huey import MemoryHuey
+huey = MemoryHuey("t")
+"""
+
+
+def _found(body: str) -> set[tuple[int, str]]:
+    source = textwrap.dedent(HEAD) + textwrap.dedent(body)
+    result = analyze_source(source, "case.py")
+    offset = textwrap.dedent(HEAD).count("\n")
+    return {(f.line - offset, f.code) for f in result.findings if f.code.startswith("NS1")}
+
+
+def test_none_value_inside_module_level_dict_rows() -> None:
+    found = _found(
+        """
+        DOCS = {1: {"body": "text", "tags": ["a"]}, 2: {"body": None, "tags": None}}
+
+        @huey.task()
+        def words(doc_id):
+            doc = DOCS.get(doc_id)
+            if doc:
+                return doc["body"].split()
+
+        @huey.task()
+        def tags(doc_id):
+            doc = DOCS.get(doc_id, {})
+            return [t for t in doc.get("tags", [])]
+
+        @huey.task()
+        def first_body():
+            return DOCS[1]["body"].split()
+        """
+    )
+    assert found == {(8, "NS101"), (13, "NS104")}
+
+
+def test_module_level_rows_without_none_stay_silent() -> None:
+    found = _found(
+        """
+        ROWS = [{"name": "a", "n": 1}, {"name": "b", "n": 2}]
+        CONFIG = dict(host="x", port=1)
+
+        @huey.task()
+        def names():
+            return [r["name"].upper() for r in ROWS] + [CONFIG["host"].lower()]
+        """
+    )
+    assert found == set()
+
+
+def test_a_rebound_global_is_not_constant_data() -> None:
+    found = _found(
+        """
+        TABLE = {"a": None}
+
+        def reload():
+            global TABLE
+            TABLE = {"a": "x"}
+
+        @huey.task()
+        def read():
+            return TABLE["a"].upper()
+        """
+    )
+    assert found == set()
+
+
+def test_constructed_objects_in_module_level_dict_keep_none_attributes() -> None:
+    found = _found(
+        """
+        class Plan:
+            def __init__(self, name, trial_days=None):
+                self.name = name
+                self.trial_days = trial_days
+
+        PLANS = {"basic": Plan("basic"), "pro": Plan("pro", 14)}
+        FULL = {"pro": Plan("pro", 14)}
+
+        @huey.task()
+        def trial(name):
+            plan = PLANS.get(name)
+            if plan is None:
+                return 0
+            return plan.trial_days * 2
+
+        @huey.task()
+        def trial_full(name):
+            return FULL[name].trial_days * 2
+        """
+    )
+    assert found == {(15, "NS105")}
+
+
+def test_attribute_holding_a_project_class_carries_its_none_attributes() -> None:
+    found = _found(
+        """
+        from typing import Optional
+
+        class Warehouse:
+            def __init__(self, code, manager=None):
+                self.code = code
+                self.manager = manager
+
+        class Order:
+            def __init__(self, number, warehouse: Optional[Warehouse] = None):
+                self.number = number
+                self.warehouse = warehouse
+
+        def find(number) -> Order:
+            return Order(number)
+
+        @huey.task()
+        def manager(number):
+            order = find(number)
+            if not order.warehouse:
+                return None
+            return order.warehouse.manager.title()
+
+        @huey.task()
+        def code(number):
+            order = find(number)
+            if order.warehouse is None:
+                return None
+            return order.warehouse.code.lower()
+        """
+    )
+    assert found == {(22, "NS101")}
+
+
+def test_lambda_with_a_none_branch_is_a_none_source_when_called() -> None:
+    found = _found(
+        """
+        @huey.task()
+        def label(item):
+            pick = lambda m: m.name if m.ok else None  # noqa: E731
+            safe = lambda m: m.name or "?"  # noqa: E731
+            return pick(item).title() + safe(item).title()
+
+        @huey.task()
+        def rebound(item):
+            pick = lambda m: None  # noqa: E731
+            pick = str
+            return pick(item).title()
+        """
+    )
+    assert found == {(6, "NS101")}
