@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from huey_guard._version import __version__
 
 if TYPE_CHECKING:
+    from huey_guard.config import load_config
     from huey_guard.integration import install, runtime_of, uninstall
     from huey_guard.subclasses import (
         FileHuey,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     )
 
 _LAZY = {
+    "load_config": "huey_guard.config",
     "install": "huey_guard.integration",
     "runtime_of": "huey_guard.integration",
     "uninstall": "huey_guard.integration",
@@ -59,6 +61,7 @@ __all__ = [
     "SqliteHuey",
     "__version__",
     "install",
+    "load_config",
     "runtime_of",
     "uninstall",
 ]
