@@ -142,24 +142,28 @@ def validation_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | No
 
     PROTECTION_CONFIG ``argument_validation.enabled = False`` leaves validation out entirely.
     """
-    if not setting(runtime, "argument_validation", "enabled", True):
-        return None
-    table = table_for(runtime)
-    manifest = manifest if manifest is not None else configured_manifest(runtime)
-    if manifest is not None and table.manifest is None:
-        table.update(load_manifest(manifest))
-    return ValidationHook(runtime, table)
+    table = _guard_table(runtime, "argument_validation", manifest)
+    return None if table is None else ValidationHook(runtime, table)
 
 
 def safe_call_factory(runtime: GuardRuntime, manifest: Any = None) -> Hook | None:
     """The safe_call hook (PROTECTION_CONFIG ``safe_call.enabled = False`` leaves it out)."""
-    if not setting(runtime, "safe_call", "enabled", True):
+    table = _guard_table(runtime, "safe_call", manifest)
+    return None if table is None else SafeCallHook(runtime, table)
+
+
+def _guard_table(runtime: GuardRuntime, section: str, manifest: Any) -> GuardTable | None:
+    """The runtime's guard table with the manifest loaded once, or None when ``section`` is off.
+
+    The manifest is ``install(manifest=...)``'s, else PROTECTION_CONFIG ``guards.manifest``.
+    """
+    if not setting(runtime, section, "enabled", True):
         return None
     table = table_for(runtime)
     manifest = manifest if manifest is not None else configured_manifest(runtime)
     if manifest is not None and table.manifest is None:
         table.update(load_manifest(manifest))
-    return SafeCallHook(runtime, table)
+    return table
 
 
 def configured_manifest(runtime: GuardRuntime) -> str | None:
