@@ -153,3 +153,109 @@ def test_lambda_with_a_none_branch_is_a_none_source_when_called() -> None:
         """
     )
     assert found == {(6, "NS101")}
+
+
+def test_generator_yields_and_optional_regex_groups() -> None:
+    found = _found(
+        """
+        import re
+
+        LINE = re.compile(r"^(?P<name>[a-z]+)=(?P<value>\\d+)(?P<unit>[CF])?$")
+
+        def parse(lines):
+            for line in lines:
+                yield LINE.match(line)
+
+        def pairs(names):
+            for name in names:
+                yield name, (None if name.startswith("_") else name.upper())
+
+        @huey.task()
+        def units(lines):
+            return [m.group("unit").lower() for m in parse(lines) if m]
+
+        @huey.task()
+        def names(lines):
+            return [m.group("name").lower() for m in parse(lines) if m]
+
+        @huey.task()
+        def strict(lines):
+            return [m.group("name") for m in parse(lines)]
+
+        @huey.task()
+        def shout(names):
+            return [upper.strip() for _, upper in pairs(names)]
+        """
+    )
+    assert found == {(16, "NS101"), (24, "NS101"), (28, "NS101")}
+
+
+def test_csv_dictreader_rows_hold_none_for_missing_columns() -> None:
+    found = _found(
+        """
+        import csv
+        import io
+
+        def rows(text):
+            return list(csv.DictReader(io.StringIO(text)))
+
+        @huey.task()
+        def bins(text):
+            return [row["bin"].upper() for row in rows(text)]
+
+        @huey.task()
+        def padded(text):
+            reader = csv.DictReader(io.StringIO(text), restval="")
+            return [row["bin"].upper() for row in reader]
+
+        @huey.task()
+        def header(text):
+            return [n.lower() for n in csv.DictReader(io.StringIO(text)).fieldnames]
+        """
+    )
+    assert found == {(10, "NS101"), (19, "NS104")}
+
+
+def test_call_local_returns_what_the_task_function_returns() -> None:
+    found = _found(
+        """
+        @huey.task()
+        def last(items):
+            return items[-1] if items else None
+
+        @huey.task()
+        def first_char(items):
+            return last.call_local(items)[0]
+
+        @huey.task()
+        def result_handle(items):
+            return last(items).id
+        """
+    )
+    assert found == {(8, "NS102")}
+
+
+def test_correlated_condition_through_a_conditional_assignment() -> None:
+    found = _found(
+        """
+        def amount(ref):
+            return {"a": 1}.get(ref)
+
+        @huey.task()
+        def difference(row):
+            found = row.get("x")
+            other = amount(found) if found else None
+            if other is None:
+                return None
+            return found.upper() + str(other)
+
+        @huey.task()
+        def unrelated(row):
+            found = row.get("x")
+            other = amount(row) if row else None
+            if other is None:
+                return None
+            return found.upper()
+        """
+    )
+    assert found == {(19, "NS101")}

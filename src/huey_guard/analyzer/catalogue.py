@@ -198,6 +198,7 @@ TAG_ATTRIBUTES: dict[str, dict[str, str]] = {
         "origin": "is None when the module has no location",
     },
     "datetime": {"tzinfo": "is None for a naive datetime"},
+    "csv-reader": {"fieldnames": "is None when the CSV input is empty"},
 }
 # Calls that make naive datetimes (no tzinfo unless the text or an argument carries one).
 DATETIME_CONSTRUCTORS: frozenset[str] = frozenset(
@@ -241,6 +242,10 @@ NORETURN: frozenset[str] = frozenset(
 # Call arguments whose None raises: (dotted name, argument index, code). The fixture contract
 # treats passing a value as an argument as no dereference, except len().
 ARGUMENT_DEREFS: dict[str, tuple[int, str]] = {"len": (0, "NS105")}
+# Builtins whose result keeps what is known about the elements of their first argument.
+ELEMENT_KEEPERS = frozenset({"list", "tuple", "sorted", "reversed", "iter", "set", "frozenset"})
+CSV_ROW_WHY = "is None when the CSV line is short: DictReader fills missing columns with None"
+OPTIONAL_GROUP_WHY = "is None when that optional group does not take part in the match"
 
 
 def extra_rules(names: tuple[str, ...]) -> tuple[tuple[SourceRule, ...], tuple[SourceRule, ...]]:

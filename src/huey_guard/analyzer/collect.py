@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from huey_guard.analyzer.annotations import class_name, is_optional
 from huey_guard.analyzer.exprs import is_none_const
-from huey_guard.analyzer.facts import PARAM_MARK, Fact, param_marker
+from huey_guard.analyzer.facts import PARAM_MARK, Fact, Val, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
 from huey_guard.analyzer.imports import dotted_text
 from huey_guard.analyzer.options import ScanOptions
@@ -166,8 +166,13 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         params=tuple(a.arg for a in params),
         param_derefs=tuple(result.param_derefs[i] for i in sorted(result.param_derefs)),
     )
-    if _has_yield(fn) or not _transparent(fn):
-        return base  # a generator or a decorated function: its result is something else
+    if not _transparent(fn):  # a decorated function: calling it gives something else...
+        if _has_yield(fn):
+            return base
+        undecorated = return_reason(fn, result)[0]  # ...but task.call_local(...) runs it
+        return replace(base, undecorated_none=undecorated)
+    if _has_yield(fn):  # a generator: what it yields is what iterating the call gives
+        return replace(base, **_elements(result.yields))
     none, deps = return_reason(fn, result)
     noreturn = not result.falls_off and not result.returns and not _is_stub(fn)
     returns_self = bool(result.returns) and all(
@@ -184,6 +189,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         keyed=_keyed(result),
         passthrough=_passthrough(result),
         items=_items(result),
+        **_elements(result.returns),
     )
 
 
@@ -636,4 +642,39 @@ def _attr_classes(
             note(t.attr, annotated[sub.value.id])
         elif isinstance(sub.value, ast.Call):
             note(t.attr, sub.value.func)
+    return out
+
+
+def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val]]) -> dict:
+    """What iterating a function's result gives: the values it yields (a generator), or the
+    elements of the containers it returns. Only the function's own reasons count."""
+    elem: Fact | None = None
+    items: list[Fact | None] | None = None
+    tags: set[str | None] = set()
+    for node, val in produced:
+        if isinstance(node, ast.Yield):
+            one, parts, tag = val.none, val.items, val.tag
+        else:
+            sub = val.sub
+            one, tag = val.elem, val.elem_tag or (sub.tag if sub is not None else None)
+            parts = sub.items if sub is not None else None
+        tags.add(tag)
+        if one is not None and one.real and elem is None:
+            line = getattr(node, "lineno", 0)
+            elem = Fact(one.line, one.column, f"{one.description} (line {line})")
+        if parts is not None and isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple):
+            real = [f if f is not None and f.real else None for f in parts]
+            if items is None:
+                items = real
+            elif len(items) == len(real):
+                items = [a or b for a, b in zip(items, real, strict=True)]
+    out: dict = {}
+    if elem is not None:
+        out["elem"] = elem
+    if items is not None and any(items):
+        out["elem_items"] = tuple(items)
+    if len(tags) == 1:
+        tag = tags.pop()
+        if tag is not None and not tag.startswith("class:"):
+            out["elem_tag"] = tag
     return out

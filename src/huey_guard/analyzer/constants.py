@@ -150,8 +150,9 @@ class ConstantValues:
                 keyed.append((key, val.none))
         sub = join_vals(v for _, v in entries)
         if not complete:
-            return Val(sub=sub, mapping=True)
+            return Val(sub=sub, mapping=True, tag="dict")
         return Val(
+            tag="dict",
             keyed=tuple(keyed),
             sub=sub,
             mapping=True,

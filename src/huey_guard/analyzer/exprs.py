@@ -72,6 +72,9 @@ class ExprEvaluator:
     def note_call(self, call: ast.Call, st: State) -> None:
         raise NotImplementedError
 
+    def implied(self, key: str, st: State) -> None:
+        """``key`` was just proven not None on the path whose state is ``st``."""
+
     def check_call_args(self, call: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         raise NotImplementedError
 
@@ -125,6 +128,21 @@ class ExprEvaluator:
         key = key_of(node)
         if key is not None and key in st:
             return Val(none=st[key])
+        if base.tag == "csv-row" and not isinstance(node.slice, ast.Slice):
+            from huey_guard.analyzer.catalogue import CSV_ROW_WHY
+
+            text = f"{ast.unparse(node)} {CSV_ROW_WHY}"
+            return Val(none=Fact(node.lineno, node.col_offset + 1, text))
+        if (
+            base.tag is not None
+            and base.tag.startswith("match:")
+            and isinstance(node.slice, ast.Constant)
+            and str(node.slice.value) in base.tag[6:].split(",")
+        ):
+            from huey_guard.analyzer.catalogue import OPTIONAL_GROUP_WHY
+
+            text = f"{ast.unparse(node)} {OPTIONAL_GROUP_WHY}"
+            return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         if base.tag == "email" and isinstance(node.slice, ast.Constant):
             from huey_guard.analyzer.catalogue import EMAIL_HEADER_WHY
 
@@ -342,6 +360,7 @@ class ExprEvaluator:
         if key is not None:
             self.checked.add(key)
             kill(true, key)  # truthy: not None
+            self.implied(key, true)
         elif isinstance(node, ast.Compare) and len(node.ops) == 1:
             self._narrow_compare(node, true, false)
         elif (
@@ -369,8 +388,10 @@ class ExprEvaluator:
         if is_none_const(right):
             if isinstance(op, _NONE_EQ):
                 kill(false, key)
+                self.implied(key, false)
             elif isinstance(op, _NONE_NE):
                 kill(true, key)
+                self.implied(key, true)
         elif isinstance(op, (ast.Eq, ast.Is)) and _not_none_literal(right):
             kill(true, key)  # equal to something that is not None
         elif (

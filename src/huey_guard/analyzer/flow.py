@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from huey_guard.analyzer.exprs import ExprEvaluator, element_of, key_of
+from huey_guard.analyzer.exprs import ExprEvaluator, element_of, is_none_const, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
     PARAM_MARK,
@@ -66,6 +66,7 @@ class FlowResult:
     # (callee qualname, its parameter dereference, the None-able argument's fact, the call)
     helper_derefs: list[tuple[str, ParamDeref, Fact, ast.Call]] = field(default_factory=list)
     returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
+    yields: list[tuple[ast.Yield, Val]] = field(default_factory=list)
     falls_off: bool = False
     calls: set[str] = field(default_factory=set)
     decorates: set[str] = field(default_factory=set)  # `<huey>.task(...)` applied inside
@@ -95,6 +96,9 @@ class FunctionFlow(ExprEvaluator):
         self._noreturn = False
         self.exit_state: State | None = None
         self.local_names = _bound_names(func)
+        # x = <value> if <cond> else None: wherever x is not None, <cond> held (correlated
+        # conditions: `other = f(row) if row else None` ... `if other is None: return` ...).
+        self.implications: dict[str, tuple[ast.expr, frozenset[str]]] = {}
 
     def run(self, entry: State) -> FlowResult:
         out = self.block(self.func.body, entry)
@@ -199,6 +203,7 @@ class FunctionFlow(ExprEvaluator):
         if key is None:
             return
         kill_prefix(st, key)
+        self._implication(key, rhs)
         for k in [k for k in self.tags if k == key or k.startswith(key + ".")]:
             del self.tags[k]
         if val.none is not None:
@@ -279,6 +284,41 @@ class FunctionFlow(ExprEvaluator):
             for k in [k for k in st if k.startswith(prefix)]:
                 if attrs is None or k[len(prefix) :].split(".")[0].split("[")[0] in attrs:
                     del st[k]
+
+    def _implication(self, key: str, rhs: ast.expr | None) -> None:
+        root = key.split(".")[0].split("[")[0]
+        for k in [k for k, (_, names) in self.implications.items() if root in names or k == key]:
+            del self.implications[k]
+        if not isinstance(rhs, ast.IfExp):
+            return
+        cond: ast.expr | None = None
+        if is_none_const(rhs.orelse) and not is_none_const(rhs.body):
+            cond = rhs.test
+        elif is_none_const(rhs.body) and not is_none_const(rhs.orelse):
+            cond = ast.UnaryOp(op=ast.Not(), operand=rhs.test)
+        if cond is not None:
+            names = frozenset(n.id for n in ast.walk(rhs.test) if isinstance(n, ast.Name))
+            self.implications[key] = (cond, names | {root})
+
+    def implied(self, key: str, st: State) -> None:
+        found = self.implications.get(key)
+        if found is None:
+            return
+        self._suppress.append(_ALL)
+        reporting, self.reporting = self.reporting, False
+        try:
+            _, true, _ = self.test(found[0], dict(st))
+        finally:
+            self.reporting = reporting
+            self._suppress.pop()
+        if true is not None:
+            st.clear()
+            st.update(true)
+
+    def ev_Yield(self, node: ast.Yield, st: State) -> Val:
+        val = self.ev(node.value, st) if node.value is not None else NOT_NONE
+        self.result.yields.append((node, val))
+        return NOT_NONE  # what the consumer sends back: usually nothing we know
 
     def ev_Lambda(self, node: ast.Lambda, st: State) -> Val:
         """A lambda's body is evaluated quietly (it runs later, with unknown arguments) to

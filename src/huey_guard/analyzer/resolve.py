@@ -25,6 +25,7 @@ from huey_guard.analyzer.imports import (
     top_level_names,
 )
 from huey_guard.analyzer.options import ScanOptions
+from huey_guard.analyzer.regex_groups import optional_groups
 from huey_guard.analyzer.summary import ClassSummary, FuncSummary
 
 _DUCK_CODES = frozenset({"NS101", "NS102", "NS104", "NS105"})
@@ -97,6 +98,7 @@ class ModuleContext:
         self._constant_nodes = constant_nodes(tree)
         self._constants: ConstantValues | None = None
         self.module_tags: dict[str, str] = {}
+        self.pattern_groups: dict[str, frozenset[str]] = {}  # compiled regex -> optional groups
         for node in tree.body:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
                 q = self.qualify(node.value.func)
@@ -104,6 +106,9 @@ class ModuleContext:
                     for t in node.targets:
                         if isinstance(t, ast.Name):
                             self.module_tags[t.id] = regex_tag(node.value)
+                            groups = _literal_groups(node.value)
+                            if groups:
+                                self.pattern_groups[t.id] = groups
 
     def constant(self, name: str) -> Val | None:
         """The value of module-level literal data bound to ``name`` (see constants.py)."""
@@ -143,6 +148,22 @@ class ModuleContext:
 
     def call_value(self, call: ast.Call, recv: Val | None, args: list[Val], st: State) -> Val:
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "call_local":
+            inner = self.qualify(func.value)  # task.call_local(...) runs the function itself
+            summary = self.provider.function(inner) if inner else None
+            if summary is not None and summary.undecorated_none is not None:
+                why = summary.undecorated_none.description
+                text = f"{short_text(call)} returns what the task function returns: {why}"
+                return Val(none=Fact(call.lineno, call.col_offset + 1, text))
+        if (
+            isinstance(func, ast.Name)
+            and func.id in cat.ELEMENT_KEEPERS
+            and args
+            and func.id not in st
+            and func.id not in self.local
+        ):
+            it = args[0]
+            return Val(elem=it.elem, elem_tag=it.elem_tag, sub=None if it.mapping else it.sub)
         q = self.qualify(func)
         if q is not None:
             val = self._qualified_call(q, call, args)
@@ -204,6 +225,8 @@ class ModuleContext:
             fact = self._fact(call, rule.why, rule.only_codes)
             if rule.item is not None:
                 return Val(items=(fact,) * rule.item)
+            if q in ("re.match", "re.search", "re.fullmatch"):
+                return Val(none=fact, tag=_match_tag(_literal_groups(call)))
             return Val(none=fact, tag=rule.tag)
         if q == "re.compile":
             return Val(tag=regex_tag(call))
@@ -217,6 +240,10 @@ class ModuleContext:
             return Val(tag="datetime")
         if q in cat.URL_CONSTRUCTORS:
             return Val(tag="url")
+        if q == "csv.DictReader":
+            if any(k.arg == "restval" for k in call.keywords) or len(call.args) > 3:
+                return Val(tag="csv-reader")
+            return Val(tag="csv-reader", elem_tag="csv-row")
         head, _, attr = q.rpartition(".")
         if head and self.provider.instance_results(head) is not None:
             why = cat.HUEY_INSTANCE_METHODS.get(attr)
@@ -279,7 +306,21 @@ class ModuleContext:
             for k, f in summary.keyed
         )
         tag = f"class:{summary.returns_class}" if summary.returns_class else summary.returns_tag
-        return Val(none=fact, items=items, keyed=keyed, tag=tag)
+        elem = sub = None
+        if summary.elem is not None or summary.elem_items is not None:
+            text = f"{short_text(call)} yields or holds None"
+            elem = _at(call, summary.elem, text)
+            if summary.elem_items is not None:
+                sub = Val(items=tuple(_at(call, f, text) for f in summary.elem_items))
+        return Val(
+            none=fact,
+            items=items,
+            keyed=keyed,
+            tag=tag,
+            elem=elem,
+            elem_tag=summary.elem_tag,
+            sub=sub,
+        )
 
     def _summary_fact(self, q: str, call: ast.Call) -> Fact | None:
         fact, is_dep = self.provider.returns_none(q)
@@ -309,10 +350,21 @@ class ModuleContext:
             if not call.args and (blocking is None or _is_false(blocking)):
                 return Val(none=self._fact(call, cat.HUEY_RESULT_WHY, plain=True))
             return NOT_NONE
+        groups = (
+            self.pattern_groups.get(func.value.id, frozenset())
+            if isinstance(func.value, ast.Name)
+            else frozenset()
+        )
         if name in cat.REGEX_METHODS and self._looks_like_regex(func.value, recv):
             if recv.tag == "regex-empty" and name != "fullmatch":
-                return NOT_NONE  # r"\s*" matches the empty string: match/search always succeed
-            return Val(none=self._fact(call, cat.REGEX_WHY))
+                return Val(tag=_match_tag(groups))  # r"\s*" matches the empty string
+            return Val(none=self._fact(call, cat.REGEX_WHY), tag=_match_tag(groups))
+        if name == "finditer" and groups:
+            return Val(elem_tag=_match_tag(groups))
+        if recv.tag is not None and recv.tag.startswith("match:"):
+            return self._match_method(call, name, recv.tag)
+        if recv.tag == "csv-row" and name == "get" and 1 <= len(call.args) <= 2:
+            return Val(none=self._fact(call, cat.CSV_ROW_WHY))
         if recv.tag and recv.tag.startswith("class:"):
             mq = f"{recv.tag[6:]}.{name}"
             summary = self.provider.function(mq)
@@ -338,7 +390,7 @@ class ModuleContext:
         if (
             rule is not None
             and cat.rule_applies(rule, call)
-            and (name != "get" or not self._not_a_mapping(func.value))
+            and (name != "get" or recv.tag == "dict" or not self._not_a_mapping(func.value))
         ):
             fact = self._fact(call, rule.why, rule.only_codes)
         if name == "get" and len(args) == 2 and fact is None and (args[1].elem or args[1].items):
@@ -347,8 +399,23 @@ class ModuleContext:
             if name in cat.ELEMENT_CHILDREN:
                 return Val(elem_tag="element")
             if name in ("find", "getroot"):
+                if fact is None and name == "find" and len(call.args) == 1 and rule is not None:
+                    fact = self._fact(call, rule.why)  # Element.find(f"...{x}"): any path
                 return Val(none=fact, tag="element")
         return Val(none=fact, tag=self._orm_model(func, name))
+
+    def _match_method(self, call: ast.Call, name: str, tag: str) -> Val:
+        """``m.group("unit")`` / ``m.groupdict()`` for a pattern with optional groups."""
+        groups = frozenset(tag[6:].split(","))
+        if name == "group" and len(call.args) == 1 and not call.keywords:
+            arg = call.args[0]
+            if isinstance(arg, ast.Constant) and str(arg.value) in groups:
+                return Val(none=self._fact(call, cat.OPTIONAL_GROUP_WHY))
+        if name == "groupdict" and not call.args:
+            why = f"{short_text(call)} holds None for an optional group that did not match"
+            fact = Fact(call.lineno, call.col_offset + 1, why)
+            return Val(keyed=tuple((g, fact) for g in sorted(groups) if not g.isdigit()))
+        return NOT_NONE
 
     def _looks_like_regex(self, receiver: ast.expr, recv: Val) -> bool:
         if recv.tag in ("regex", "regex-empty"):
@@ -592,3 +659,21 @@ def _is_dict_expr(node: ast.expr) -> bool:
     if isinstance(node, (ast.Dict, ast.DictComp)):
         return True
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+
+
+def _at(call: ast.Call, fact: Fact | None, text: str) -> Fact | None:
+    """A callee's element fact, placed at the call and explained from the caller's side."""
+    if fact is None:
+        return None
+    return Fact(call.lineno, call.col_offset + 1, f"{text}: {fact.description}")
+
+
+def _literal_groups(call: ast.Call) -> frozenset[str]:
+    pattern = call.args[0] if call.args else None
+    if isinstance(pattern, ast.Constant) and isinstance(pattern.value, (str, bytes)):
+        return optional_groups(pattern.value)
+    return frozenset()
+
+
+def _match_tag(groups: frozenset[str]) -> str | None:
+    return "match:" + ",".join(sorted(groups)) if groups else None

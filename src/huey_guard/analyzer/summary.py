@@ -74,6 +74,10 @@ class FuncSummary:
     returns_class: str | None = None  # project class of its result (classmethod, annotation)
     returns_tag: str | None = None  # kind of object it returns (e.g. "datetime", "element")
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a returned dict
+    undecorated_none: Fact | None = None  # decorated: why the function itself returns None
+    elem: Fact | None = None  # the elements it yields (a generator) or returns may be None
+    elem_items: tuple[Fact | None, ...] | None = None  # ...None-able parts of yielded tuples
+    elem_tag: str | None = None  # what kind of object its elements are
 
 
 @dataclass(frozen=True)
