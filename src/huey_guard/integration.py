@@ -17,10 +17,10 @@ import logging
 from typing import Any
 
 from huey_guard.runtime import GuardRuntime, Hook
+from huey_guard.task_classes import ORIGINAL_EXECUTE
 
 logger = logging.getLogger("huey_guard")
 
-_ORIGINAL_EXECUTE = "_huey_guard_original_execute"
 _RUNTIME_ATTR = "guard"
 
 
@@ -111,10 +111,10 @@ def uninstall(huey: Any) -> None:
     if not isinstance(runtime, GuardRuntime):
         return
     for task_class in list(huey._registry._registry.values()):
-        original = task_class.__dict__.get(_ORIGINAL_EXECUTE)
+        original = task_class.__dict__.get(ORIGINAL_EXECUTE)
         if original is not None:
             task_class.execute = original
-            delattr(task_class, _ORIGINAL_EXECUTE)
+            delattr(task_class, ORIGINAL_EXECUTE)
     # The wrappers were set as instance attributes; deleting them uncovers the class methods.
     for name in ("enqueue", "create_consumer"):
         huey.__dict__.pop(name, None)
@@ -131,7 +131,7 @@ def runtime_of(huey: Any) -> GuardRuntime | None:
 
 def instrument_task_class(runtime: GuardRuntime, task_class: type) -> None:
     """Replace ``task_class.execute`` with the guarded pipeline (once)."""
-    if _ORIGINAL_EXECUTE in task_class.__dict__:
+    if ORIGINAL_EXECUTE in task_class.__dict__:
         return
     original = task_class.execute  # type: ignore[attr-defined]
     for hook in runtime.hooks:
@@ -157,7 +157,7 @@ def instrument_task_class(runtime: GuardRuntime, task_class: type) -> None:
         return runtime.execute(task, call)
 
     execute.__wrapped__ = original  # type: ignore[attr-defined]
-    setattr(task_class, _ORIGINAL_EXECUTE, original)
+    setattr(task_class, ORIGINAL_EXECUTE, original)
     task_class.execute = execute  # type: ignore[attr-defined]
 
 

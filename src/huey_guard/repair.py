@@ -77,19 +77,3 @@ def _call_repair(repair: Repair, arguments: Mapping[str, Any], name: str) -> Any
         # A broken repair function must not turn one failure into another: not repairable.
         logger.exception("repair function for %r failed", name)
         return None
-
-
-def task_function(task_class: type) -> Callable[..., Any] | None:
-    """The function a huey task class runs (huey keeps it in its ``execute`` closure)."""
-    execute = task_class.__dict__.get("_huey_guard_original_execute") or getattr(
-        task_class, "execute", None
-    )
-    while execute is not None and hasattr(execute, "__wrapped__"):
-        execute = execute.__wrapped__
-    if execute is None:
-        return None
-    try:
-        func = inspect.getclosurevars(execute).nonlocals.get("func")
-    except (TypeError, ValueError):
-        return None
-    return func if callable(func) else None

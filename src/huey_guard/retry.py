@@ -19,10 +19,11 @@ from typing import Any
 from huey_guard import events
 from huey_guard.config import GuardConfig
 from huey_guard.exception_handler import ExceptionHandler, exception_handler, with_config
-from huey_guard.repair import Repair, repair_arguments, task_function
+from huey_guard.repair import Repair, repair_arguments
 from huey_guard.runtime import PASSTHROUGH, ExecutionContext, FailureDecision, Hook, guard_retry
 from huey_guard.strategies import RandomSource, RetryState, RetryStrategy, build_strategy
 from huey_guard.strategies import parameters_for as _parameters_for
+from huey_guard.task_classes import task_function, task_name
 
 logger = logging.getLogger("huey_guard.retry")
 
@@ -86,7 +87,7 @@ class RetryPolicyHook(Hook):
                 task_class.default_priority = self.priorities[priority]  # type: ignore[attr-defined]
             else:
                 logger.warning("task %s: unknown priority %r", task_class.__name__, priority)
-        name = f"{task_class.__module__}.{task_class.__name__}"
+        name = task_name(task_class)
         configured = self.config.null_pointer_protection.get("repairs", {})
         repairs = {**configured.get("*", {}), **configured.get(name, {})}
         repairs.update(getattr(task_class, "repair_args", None) or {})

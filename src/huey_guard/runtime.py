@@ -18,6 +18,7 @@ from typing import Any
 from huey.exceptions import CancelExecution, RetryTask, TaskLockedException
 
 from huey_guard import events
+from huey_guard.task_classes import task_name
 
 logger = logging.getLogger("huey_guard.runtime")
 
@@ -56,7 +57,7 @@ class ExecutionContext:
 
     @property
     def task_name(self) -> str:
-        return self.runtime.task_name(type(self.task))
+        return task_name(type(self.task))
 
     @property
     def attempt(self) -> int:
@@ -165,7 +166,7 @@ class GuardRuntime:
 
     def task_name(self, task_class: type) -> str:
         """The name huey registers the task class under ("module.function")."""
-        return f"{task_class.__module__}.{task_class.__name__}"
+        return task_name(task_class)
 
     # -- producer side ----------------------------------------------------------------------
     def before_enqueue(self, task: Any) -> None:

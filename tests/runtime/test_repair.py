@@ -9,7 +9,8 @@ from huey import MemoryHuey
 
 from huey_guard import events, install
 from huey_guard.config import load_config
-from huey_guard.repair import repair_arguments, task_function
+from huey_guard.repair import repair_arguments
+from huey_guard.task_classes import task_function
 
 FAR = datetime.datetime(2100, 1, 1)
 

@@ -15,10 +15,11 @@ from typing import Any
 from huey_guard import events
 from huey_guard.guards.manifest import load as load_manifest
 from huey_guard.guards.safe_call import SAFE_MARK, recovered
-from huey_guard.guards.table import GuardTable, setting, table_for, task_function
+from huey_guard.guards.table import GuardTable, setting, table_for
 from huey_guard.guards.validators import ArgumentValidationError, TaskCall, run_validators
 from huey_guard.none_errors import none_dereference
 from huey_guard.runtime import ExecutionContext, FailureDecision, GuardRuntime, Hook
+from huey_guard.task_classes import task_function
 
 FINAL = FailureDecision(retry=False, reason="argument validation failed; retrying cannot fix it")
 

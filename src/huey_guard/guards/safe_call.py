@@ -15,13 +15,13 @@ from typing import Any
 
 from huey_guard import events
 from huey_guard.none_errors import none_dereference
+from huey_guard.task_classes import ORIGINAL_EXECUTE, task_name
 
 logger = logging.getLogger("huey_guard.safe_call")
 
 # Marks a callable that already recovers, so nothing wraps it twice (install twice, manifest
 # plus explicit decorator).
 SAFE_MARK = "__huey_guard_safe_call__"
-_ORIGINAL_EXECUTE = "_huey_guard_original_execute"  # integration's marker of an instrumented class
 
 
 class DefaultReturn:
@@ -191,18 +191,18 @@ def _guard_task_wrapper(wrapper: Any, default: DefaultReturn) -> Any:
     from huey_guard.integration import instrument_task_class, runtime_of
 
     task_class = wrapper.task_class
-    name = f"{task_class.__module__}.{task_class.__name__}"
+    name = task_name(task_class)
     if getattr(wrapper.func, SAFE_MARK, None) is None:
         wrapper.func = wrap_function(wrapper.func, default, name=name)
     # An instrumented class calls the original execute from the guard pipeline; the safe
     # wrapper must sit *inside* the pipeline so the retry policy never sees a recovered error.
-    original = task_class.__dict__.get(_ORIGINAL_EXECUTE)
+    original = task_class.__dict__.get(ORIGINAL_EXECUTE)
     runtime = runtime_of(wrapper.huey)
     base = original if original is not None else task_class.execute
     if getattr(base, SAFE_MARK, None) is not None:
         return wrapper
     task_class.execute = wrap_execute(base, default, name)
     if original is not None and runtime is not None:
-        delattr(task_class, _ORIGINAL_EXECUTE)
+        delattr(task_class, ORIGINAL_EXECUTE)
         instrument_task_class(runtime, task_class)
     return wrapper

@@ -6,7 +6,6 @@ effect for classes that were instrumented before it existed.
 
 from __future__ import annotations
 
-import inspect
 import threading
 import weakref
 from collections.abc import Callable, Mapping
@@ -21,8 +20,6 @@ from huey_guard.guards.validators import (
     Validator,
     as_validators,
 )
-
-_ORIGINAL_EXECUTE = "_huey_guard_original_execute"
 
 
 class GuardTable:
@@ -117,20 +114,3 @@ def setting(runtime: Any, section: str, key: str, default: Any) -> Any:
     """PROTECTION_CONFIG[section][key], or ``default`` when absent or malformed."""
     found = protection_of(runtime).get(section)
     return found.get(key, default) if isinstance(found, Mapping) else default
-
-
-def task_function(task_class: type) -> Callable[..., Any] | None:
-    """The function huey wraps in ``task_class`` (from its execute closure), if findable."""
-    execute = task_class.__dict__.get(_ORIGINAL_EXECUTE) or getattr(task_class, "execute", None)
-    seen = 0
-    while execute is not None and seen < 8:
-        seen += 1
-        try:
-            closure = inspect.getclosurevars(execute).nonlocals
-        except (TypeError, ValueError):
-            return None
-        func = closure.get("func")
-        if callable(func):
-            return func  # signature/annotation readers follow __wrapped__ themselves
-        execute = getattr(execute, "__wrapped__", None)
-    return None
