@@ -40,6 +40,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+_EMPTY: Mapping[str, Any] = _freeze({})
+
+
 @dataclass(frozen=True)
 class GuardConfig:
     """The validated configuration of one guarded Huey instance (read-only mappings)."""
@@ -83,7 +86,7 @@ class GuardConfig:
 
     @property
     def retry_strategies(self) -> Mapping[str, Mapping[str, Any]]:
-        return self.exceptions.get("retry_strategies", _freeze({}))
+        return self.exceptions.get("retry_strategies", _EMPTY)
 
     @property
     def signatures(self) -> tuple[Mapping[str, Any], ...]:
@@ -97,13 +100,17 @@ class GuardConfig:
     def priorities(self) -> Mapping[str, int]:
         return {**DEFAULT_PRIORITIES, **self.exceptions.get("priorities", {})}
 
+    def protection_setting(self, section: str, key: str, default: Any = None) -> Any:
+        """PROTECTION_CONFIG[section][key], or ``default`` when either is absent."""
+        return self.protection.get(section, _EMPTY).get(key, default)
+
     @property
     def null_pointer_protection(self) -> Mapping[str, Any]:
-        return self.protection.get("null_pointer_protection", _freeze({}))
+        return self.protection.get("null_pointer_protection", _EMPTY)
 
     @property
     def observability(self) -> Mapping[str, Any]:
-        return self.protection.get("observability", _freeze({}))
+        return self.protection.get("observability", _EMPTY)
 
 
 def load_config(source: Any = None) -> GuardConfig:

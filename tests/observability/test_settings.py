@@ -7,13 +7,13 @@ import pytest
 from huey_guard.config import load_config
 from huey_guard.config_schema import ConfigError
 from huey_guard.observability.channels import EmailChannel, SlackChannel, WebhookChannel
-from huey_guard.observability.settings import ObservabilitySettings, parse_settings, section_of
+from huey_guard.observability.settings import ObservabilitySettings, parse_settings
 from huey_guard.observability.snapshot import REDACTED, snapshot_args
 
 
 def _settings(section: dict) -> ObservabilitySettings:
     config = load_config({"PROTECTION_CONFIG": {"observability": section}})
-    return parse_settings(section_of(config))
+    return parse_settings(config.observability)
 
 
 def test_a_full_section() -> None:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from huey_guard import events
+from huey_guard.config import GuardConfig
 from huey_guard.fault_injector.faults import make_fault, members
 from huey_guard.fault_injector.rules import FaultRule, load_rules
 from huey_guard.runtime import ExecutionContext, Hook
 
 logger = logging.getLogger("huey_guard.fault_injector")
-ALLOW_KEY = "allow_fault_injection"
 
 
 class FaultInjectionHook(Hook):
@@ -97,16 +97,9 @@ class _Unseeded:
         self.random = rng
 
 
-def allowed(config: Any) -> bool:
-    """True when the consumer's config opts in to fault injection (read defensively)."""
-    typed = getattr(config, ALLOW_KEY, None)
-    if isinstance(typed, bool):
-        return typed
-    for section in ("global_", "protection"):
-        values = getattr(config, section, None)
-        if isinstance(values, dict) and values.get(ALLOW_KEY):
-            return True
-    return False
+def allowed(config: GuardConfig) -> bool:
+    """True when the consumer's config opts in (GLOBAL_CONFIG ``allow_fault_injection``)."""
+    return config.allow_fault_injection
 
 
 def hook_factory(runtime: Any, manifest: Any = None) -> Hook | None:

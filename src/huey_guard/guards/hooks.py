@@ -15,7 +15,7 @@ from typing import Any
 from huey_guard import events
 from huey_guard.guards.manifest import load as load_manifest
 from huey_guard.guards.safe_call import SAFE_MARK, recovered
-from huey_guard.guards.table import GuardTable, setting, table_for
+from huey_guard.guards.table import GuardTable, table_for
 from huey_guard.guards.validators import ArgumentValidationError, TaskCall, run_validators
 from huey_guard.none_errors import none_dereference
 from huey_guard.runtime import ExecutionContext, FailureDecision, GuardRuntime, Hook
@@ -158,7 +158,7 @@ def _guard_table(runtime: GuardRuntime, section: str, manifest: Any) -> GuardTab
 
     The manifest is ``install(manifest=...)``'s, else PROTECTION_CONFIG ``guards.manifest``.
     """
-    if not setting(runtime, section, "enabled", True):
+    if not runtime.config.protection_setting(section, "enabled", True):
         return None
     table = table_for(runtime)
     manifest = manifest if manifest is not None else configured_manifest(runtime)
@@ -169,5 +169,5 @@ def _guard_table(runtime: GuardRuntime, section: str, manifest: Any) -> GuardTab
 
 def configured_manifest(runtime: GuardRuntime) -> str | None:
     """PROTECTION_CONFIG ``guards.manifest``: a manifest path when ``install()`` got none."""
-    found = setting(runtime, "guards", "manifest", None)
+    found = runtime.config.protection_setting("guards", "manifest")
     return str(found) if found else None

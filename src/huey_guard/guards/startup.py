@@ -15,17 +15,15 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from huey_guard.guards.manifest import Manifest, load
-from huey_guard.guards.table import setting, table_for
+from huey_guard.guards.table import table_for
 
 logger = logging.getLogger("huey_guard.startup")
 
-MODES = ("off", "warn", "fail")
 SHOWN_FINDINGS = 5
 
 
@@ -44,22 +42,9 @@ class StartupReport:
     from_manifest: bool = False
 
 
-def startup_mode(runtime: Any) -> str:
-    """GLOBAL_CONFIG ``startup_scan`` (off | warn | fail); "warn" when absent or malformed."""
-    global_ = getattr(getattr(runtime, "config", None), "global_", None)
-    value = global_.get("startup_scan") if isinstance(global_, Mapping) else None
-    if value is None:
-        return "warn"
-    value = {True: "warn", False: "off"}.get(value, value)
-    if value in MODES:
-        return str(value)
-    logger.warning("startup_scan must be one of %s, not %r; using 'warn'", MODES, value)
-    return "warn"
-
-
 def startup_factory(runtime: Any, manifest: Any = None) -> None:
     """Hook factory: arranges the scan at consumer creation; contributes no pipeline hook."""
-    if startup_mode(runtime) == "off":
+    if runtime.config.startup_scan == "off":
         return None
     huey = runtime.huey
     if "create_consumer" in vars(huey):
@@ -88,7 +73,7 @@ def task_module_files(huey: Any) -> dict[str, str]:
 
 def _cache_dir(runtime: Any) -> Path:
     """PROTECTION_CONFIG ``guards.cache_dir``, else $HUEY_GUARD_CACHE_DIR, else the user cache."""
-    configured = setting(runtime, "guards", "cache_dir", None) or os.environ.get(
+    configured = runtime.config.protection_setting("guards", "cache_dir") or os.environ.get(
         "HUEY_GUARD_CACHE_DIR"
     )
     if configured:
@@ -102,7 +87,7 @@ def run_startup_scan(runtime: Any, clock: Any = time.perf_counter) -> StartupRep
     table = table_for(runtime)
     if table.startup_report is not None:
         return table.startup_report  # type: ignore[no-any-return,unused-ignore]
-    mode = startup_mode(runtime)
+    mode = runtime.config.startup_scan
     if mode == "off":
         return None
     start = clock()
@@ -206,4 +191,4 @@ def _short(path: str) -> str:
         return path
 
 
-__all__ = ["StartupReport", "StartupScanFailed", "load", "run_startup_scan", "startup_mode"]
+__all__ = ["StartupReport", "StartupScanFailed", "load", "run_startup_scan"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from huey_guard.guards.manifest import Manifest, TaskGuards
@@ -96,21 +96,12 @@ def table_for(runtime: Any) -> GuardTable:
     with _TABLES_LOCK:
         table = _TABLES.get(runtime)
         if table is None:
+            config = runtime.config
             table = GuardTable(
-                type_checks=bool(setting(runtime, "argument_validation", "type_checks", True)),
-                enabled=bool(setting(runtime, "null_pointer_protection", "enabled", True)),
+                type_checks=bool(
+                    config.protection_setting("argument_validation", "type_checks", True)
+                ),
+                enabled=bool(config.protection_setting("null_pointer_protection", "enabled", True)),
             )
             _TABLES[runtime] = table
         return table
-
-
-def protection_of(runtime: Any) -> Mapping[str, Any]:
-    """PROTECTION_CONFIG of ``runtime``, read defensively (any Mapping, or nothing)."""
-    section = getattr(getattr(runtime, "config", None), "protection", None)
-    return section if isinstance(section, Mapping) else {}
-
-
-def setting(runtime: Any, section: str, key: str, default: Any) -> Any:
-    """PROTECTION_CONFIG[section][key], or ``default`` when absent or malformed."""
-    found = protection_of(runtime).get(section)
-    return found.get(key, default) if isinstance(found, Mapping) else default

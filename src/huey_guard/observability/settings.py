@@ -59,16 +59,6 @@ class ObservabilitySettings:
         return self.json_logs or self.metrics.enabled or self.alerts is not None
 
 
-def section_of(config: Any) -> Mapping[str, Any]:
-    """The raw observability mapping of a GuardConfig (read defensively)."""
-    typed = getattr(config, "observability", None)
-    if isinstance(typed, Mapping):
-        return typed
-    protection = getattr(config, "protection", None) or {}
-    found = protection.get(SECTION) if isinstance(protection, Mapping) else None
-    return found if isinstance(found, Mapping) else {}
-
-
 def parse_settings(raw: Mapping[str, Any]) -> ObservabilitySettings:
     """Read the section (already validated by the config loader; values are coerced here)."""
     handler = str(raw.get("log_handler", "stderr"))

@@ -19,11 +19,7 @@ from huey_guard import events
 from huey_guard.observability.alerts import AlertManager
 from huey_guard.observability.channels import AlertDispatcher
 from huey_guard.observability.logs import JsonFormatter, StepLogger, json_handler
-from huey_guard.observability.settings import (
-    ObservabilitySettings,
-    parse_settings,
-    section_of,
-)
+from huey_guard.observability.settings import ObservabilitySettings, parse_settings
 from huey_guard.observability.steps import Step, StepReader
 
 logger = logging.getLogger("huey_guard.observability")
@@ -100,7 +96,7 @@ def observability_of(runtime: Any) -> Observability | None:
 def attach(runtime: Any, settings: ObservabilitySettings | None = None) -> Observability | None:
     """Switch on what the runtime's config asks for; None when it asks for nothing."""
     if settings is None:
-        settings = parse_settings(section_of(runtime.config))
+        settings = parse_settings(runtime.config.observability)
     if not settings.any:
         return None
     hub = hub_for(runtime.bus)
