@@ -73,10 +73,10 @@ def test_none_returning_helper_chain_across_modules(tmp_path: Path) -> None:
     greet = by_line[("tasks.py", 11, "NS101")]
     assert greet.subject == "user" and greet.task == "proj.tasks.greet"
     assert "load_user(uid) can return None" in greet.message
-    assert "find_user(uid) can return None (`return None` at line 6)" in greet.message
+    assert "because find_user() returns None at line 6" in greet.message
     assert [s.line for s in greet.trace] == [10, 11]
     inside = by_line[("repo.py", 16, "NS101")]
-    assert inside.subject == "text" and "shout() is called at line 19" in inside.message
+    assert inside.subject == "text" and "the call to shout() at line 19" in inside.message
     assert inside.path.endswith("repo.py") and inside.task == "proj.tasks.shout_nick"
 
 

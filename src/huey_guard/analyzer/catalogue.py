@@ -132,7 +132,6 @@ METHODS: tuple[SourceRule, ...] = (
             ("extend", 1),
             ("insert", 2),
             ("clear", 0),
-            ("remove", 1),
         )
     ),
     SourceRule(".extractfile", "returns None for a member that is not a regular file"),

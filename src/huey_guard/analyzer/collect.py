@@ -187,7 +187,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         returns_class=_returns_class(ctx, fd),
         returns_tag=_returns_tag(result),
         keyed=_keyed(result),
-        passthrough=_passthrough(result),
+        passthrough=_passthrough(result, fn),
         items=_items(result),
         **_elements(result.returns),
     )
@@ -202,8 +202,8 @@ def _is_static(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(dotted_text(d) == "staticmethod" for d in fn.decorator_list)
 
 
-def _passthrough(result: FlowResult) -> tuple[int, ...]:
-    out = set()
+def _passthrough(result: FlowResult, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, ...]:
+    out = set(none_guards(fn).values())
     for _, val in result.returns:
         dep = val.none.dep if val.none is not None else None
         if dep is not None and dep.startswith(PARAM_MARK):
@@ -232,32 +232,62 @@ def _items(result: FlowResult) -> tuple[Fact | None, ...] | None:
     )
 
 
+def none_guards(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[int, int]:
+    """``if value is None: return None`` (or ``if not value: return``) on a parameter: the
+    function gives None back only when it was given None. Maps each such return to the
+    parameter's index, so callers see a pass-through instead of a None source."""
+    index = {a.arg: i for i, a in enumerate(all_params(fn))}
+    out: dict[int, int] = {}
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.If) and len(node.body) == 1):
+            continue
+        ret = node.body[0]
+        if not isinstance(ret, ast.Return) or not (ret.value is None or is_none_const(ret.value)):
+            continue
+        test = node.test
+        name: ast.expr | None = None
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            name = test.operand
+        elif (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.Is, ast.Eq))
+            and is_none_const(test.comparators[0])
+        ):
+            name = test.left
+        if isinstance(name, ast.Name) and name.id in index:
+            out[id(ret)] = index[name.id]
+    return out
+
+
 def return_reason(
     fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult
 ) -> tuple[Fact | None, tuple[str, ...]]:
     """Why a function may return None (its own code), and which callees it forwards."""
     valued = [r for r, _ in result.returns if r.value is not None and not is_none_const(r.value)]
+    guards = none_guards(fn)
+    name = f"{fn.name}()"
     deps: list[str] = []
     for ret, val in result.returns:
         col = ret.col_offset + 1
         if ret.value is None or is_none_const(ret.value):
-            if valued:
-                what = "a bare `return`" if ret.value is None else "`return None`"
-                return Fact(ret.lineno, col, f"{what} at line {ret.lineno}"), ()
+            if valued and id(ret) not in guards:
+                what = "has a bare `return`" if ret.value is None else "returns None"
+                return Fact(ret.lineno, col, f"{name} {what} at line {ret.lineno}"), ()
         elif val.none is not None and not val.none.weak:
             if val.none.dep is not None and val.none.dep.startswith(PARAM_MARK):
                 continue
             if val.none.dep is not None:
                 deps.append(val.none.dep)
             else:
-                return Fact(
-                    ret.lineno,
-                    col,
-                    f"line {ret.lineno} returns a value that may be None: {val.none.description}",
-                ), ()
+                why = val.none.description.rpartition(", because ")[2]
+                text = f"{why}, and {name} returns it at line {ret.lineno}"
+                if "line " in why:  # already a function's reason: the innermost one is enough
+                    text = why
+                return Fact(ret.lineno, col, text), ()
     if result.falls_off and valued and not _dispatch_chain(fn):
         end = fn.end_lineno or fn.lineno
-        return Fact(end, 1, f"it can reach its end without a return, line {end}"), ()
+        return Fact(end, 1, f"{name} can reach its end at line {end} without a return"), ()
     return None, tuple(deps)
 
 
@@ -322,9 +352,14 @@ def summarise_class(
                     declared[stmt.name] = Fact(
                         stmt.lineno,
                         stmt.col_offset + 1,
-                        f"the property {name}.{stmt.name} can return None "
-                        f"({summary.none.description})",
+                        f"the property {name}.{stmt.name} can return None: "
+                        f"{summary.none.description}",
                     )
+    # Class-level `x = None` that __init__ (or a method it calls, e.g. register_scripts()
+    # setting `cls.x`) replaces is not None on any constructed instance.
+    for attr in _init_stores(node):
+        if attr in declared and "at class level" in declared[attr].description:
+            del declared[attr]
     self_nullable = dict(declared)
     fresh: dict[str, Fact] = {}
     from_param: dict[str, str] = {}
@@ -390,9 +425,30 @@ def _self_stores(fn: ast.AST) -> Iterator[str]:
             isinstance(sub, ast.Attribute)
             and isinstance(sub.ctx, ast.Store)
             and isinstance(sub.value, ast.Name)
-            and sub.value.id == "self"
+            and sub.value.id in ("self", "cls")
         ):
             yield sub.attr
+
+
+def _init_stores(node: ast.ClassDef) -> set[str]:
+    """Attributes __init__ assigns, itself or through ``self.method()`` calls it makes."""
+    methods = {
+        m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    init = methods.get("__init__")
+    if init is None:
+        return set()
+    out = set(_self_stores(init))
+    for sub in ast.walk(init):
+        if (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and isinstance(sub.func.value, ast.Name)
+            and sub.func.value.id in ("self", "cls", node.name)
+            and sub.func.attr in methods
+        ):
+            out |= set(_self_stores(methods[sub.func.attr]))
+    return out
 
 
 def collect_module(
@@ -661,7 +717,7 @@ def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val
         tags.add(tag)
         if one is not None and one.real and elem is None:
             line = getattr(node, "lineno", 0)
-            elem = Fact(one.line, one.column, f"{one.description} (line {line})")
+            elem = Fact(one.line, one.column, _innermost(one.description, line))
         if parts is not None and isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple):
             real = [f if f is not None and f.real else None for f in parts]
             if items is None:
@@ -678,3 +734,9 @@ def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val
         if tag is not None and not tag.startswith("class:"):
             out["elem_tag"] = tag
     return out
+
+
+def _innermost(description: str, line: int) -> str:
+    """The first reason in a chain of "X can produce None, since Y" (traces keep the rest)."""
+    why = description.rpartition(", since ")[2]
+    return why if "line " in why else f"{why} at line {line}"

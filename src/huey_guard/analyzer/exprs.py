@@ -183,8 +183,8 @@ class ExprEvaluator:
                 self.note_call(node, st)
                 why = callee.call_none
                 text = (
-                    f"{short_call(node)} can return None: the lambda it calls "
-                    f"(line {why.line}) returns None on one of its branches"
+                    f"{short_call(node)} can return None: the lambda bound at line "
+                    f"{why.line} returns None on one of its branches"
                 )
                 return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         args = [self._ev_arg(a, st) for a in node.args]
@@ -216,6 +216,10 @@ class ExprEvaluator:
         formatting = isinstance(node.op, ast.Mod) and isinstance(
             node.left, (ast.Constant, ast.JoinedStr)
         )
+        if isinstance(node.op, ast.BitOr) and (
+            is_none_const(node.left) or is_none_const(node.right)
+        ):
+            return NOT_NONE  # `None | int`: a type union, not arithmetic on None
         self.deref(node.left, left, "NS105", node, st)
         if not formatting:
             self.deref(node.right, right, "NS105", node, st)

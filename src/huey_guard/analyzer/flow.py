@@ -99,6 +99,7 @@ class FunctionFlow(ExprEvaluator):
         # x = <value> if <cond> else None: wherever x is not None, <cond> held (correlated
         # conditions: `other = f(row) if row else None` ... `if other is None: return` ...).
         self.implications: dict[str, tuple[ast.expr, frozenset[str]]] = {}
+        self._implying: set[str] = set()
 
     def run(self, entry: State) -> FlowResult:
         out = self.block(self.func.body, entry)
@@ -302,8 +303,9 @@ class FunctionFlow(ExprEvaluator):
 
     def implied(self, key: str, st: State) -> None:
         found = self.implications.get(key)
-        if found is None:
+        if found is None or key in self._implying:
             return
+        self._implying.add(key)  # `x = y if x else None`: the condition names x itself
         self._suppress.append(_ALL)
         reporting, self.reporting = self.reporting, False
         try:
@@ -311,6 +313,7 @@ class FunctionFlow(ExprEvaluator):
         finally:
             self.reporting = reporting
             self._suppress.pop()
+            self._implying.discard(key)
         if true is not None:
             st.clear()
             st.update(true)

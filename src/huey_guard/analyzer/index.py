@@ -84,12 +84,10 @@ class ProjectIndex:
             for dep in summary.deps:
                 inner = self._returns_none(self.resolve(dep), busy)
                 if inner is not None:
-                    name = dep.rpartition(".")[2]
                     fact = Fact(
                         summary.line,
                         1,
-                        f"it returns what {name}() returns, and "
-                        f"{name}() can return None: {inner.description}",
+                        inner.description.rpartition(", because ")[2],
                     )
                     break
         busy.discard(q)

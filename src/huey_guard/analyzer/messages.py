@@ -54,6 +54,14 @@ def describe_use(code: str, at: ast.AST) -> str:
     return _WHAT.get(code, "it is used")
 
 
+def _sourced(fact: Fact) -> str:
+    """The None source in words, with its line unless the words already name one."""
+    text = fact.description
+    if f"line {fact.line}" in text:
+        return text
+    return f"{text} (line {fact.line})"
+
+
 def make_finding(
     path: str,
     code: str,
@@ -93,7 +101,7 @@ def make_finding(
             function,
         )
     message = (
-        f"{subject} may be None here: {fact.description} (line {fact.line}), "
+        f"{subject} may be None here: {_sourced(fact)}, "
         f"and nothing checks it before {use} (line {line})"
     )
     trace = (
@@ -124,8 +132,8 @@ def make_helper_finding(
     """A None-able argument reaches a helper that dereferences that parameter unchecked."""
     name = callee.rpartition(".")[2]
     message = (
-        f"{pd.subject} may be None here: {name}() is called at line {call.lineno} with "
-        f"`{pd.name}` from {fact.description} (line {fact.line}), and nothing checks it "
+        f"{pd.subject} may be None here: the call to {name}() at line {call.lineno} passes "
+        f"`{pd.name}`, which may be None because {_sourced(fact)}, and nothing checks it "
         f"before {pd.use} (line {pd.line})"
     )
     trace = (

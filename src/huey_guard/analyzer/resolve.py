@@ -28,6 +28,20 @@ from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.regex_groups import optional_groups
 from huey_guard.analyzer.summary import ClassSummary, FuncSummary
 
+# Method name prefixes of a lifecycle's set-up step (see object_facts).
+_SETUP_PREFIXES = (
+    "prepare",
+    "setup",
+    "set_up",
+    "init",
+    "connect",
+    "open",
+    "start",
+    "configure",
+    "bind",
+    "load",
+    "register",
+)
 _DUCK_CODES = frozenset({"NS101", "NS102", "NS104", "NS105"})
 _REGEX_HINTS = ("re", "pattern", "regex", "rx", "pat")
 # ORM methods whose result is an instance of the model the chain starts from.
@@ -153,7 +167,7 @@ class ModuleContext:
             summary = self.provider.function(inner) if inner else None
             if summary is not None and summary.undecorated_none is not None:
                 why = summary.undecorated_none.description
-                text = f"{short_text(call)} returns what the task function returns: {why}"
+                text = f"{short_text(call)} runs the task function directly, and {why}"
                 return Val(none=Fact(call.lineno, call.col_offset + 1, text))
         if (
             isinstance(func, ast.Name)
@@ -308,7 +322,7 @@ class ModuleContext:
         tag = f"class:{summary.returns_class}" if summary.returns_class else summary.returns_tag
         elem = sub = None
         if summary.elem is not None or summary.elem_items is not None:
-            text = f"{short_text(call)} yields or holds None"
+            text = f"{short_text(call)} can produce None"
             elem = _at(call, summary.elem, text)
             if summary.elem_items is not None:
                 sub = Val(items=tuple(_at(call, f, text) for f in summary.elem_items))
@@ -329,9 +343,8 @@ class ModuleContext:
         text = short_text(call)
         if is_dep:
             return Fact(call.lineno, call.col_offset + 1, text, dep=q)
-        return Fact(
-            call.lineno, call.col_offset + 1, f"{text} can return None ({fact.description})"
-        )
+        why = fact.description.rpartition(", because ")[2]
+        return Fact(call.lineno, call.col_offset + 1, f"{text} can return None, because {why}")
 
     def _method_call(
         self, func: ast.Attribute, call: ast.Call, recv: Val, q: str | None, args: list[Val]
@@ -466,11 +479,11 @@ class ModuleContext:
         if tag.startswith("class:"):
             summary = self.provider.class_summary(tag[6:])
             if summary is not None:
-                out = dict(summary.declared if fresh else summary.self_nullable)
+                out = dict(summary.declared if fresh else object_facts(summary))
                 for attr, sub_tag in self.attr_tags(tag).items():  # order.warehouse.manager
                     sub = self.provider.class_summary(sub_tag[6:])
                     if sub is not None and sub_tag != tag:
-                        for inner, fact in sub.self_nullable.items():
+                        for inner, fact in object_facts(sub).items():
                             out.setdefault(f"{attr}.{inner}", fact)
                 return out
         return {}
@@ -665,7 +678,8 @@ def _at(call: ast.Call, fact: Fact | None, text: str) -> Fact | None:
     """A callee's element fact, placed at the call and explained from the caller's side."""
     if fact is None:
         return None
-    return Fact(call.lineno, call.col_offset + 1, f"{text}: {fact.description}")
+    why = fact.description.rpartition(", since ")[2]
+    return Fact(call.lineno, call.col_offset + 1, f"{text}, since {why}")
 
 
 def _literal_groups(call: ast.Call) -> frozenset[str]:
@@ -677,3 +691,25 @@ def _literal_groups(call: ast.Call) -> frozenset[str]:
 
 def _match_tag(groups: frozenset[str]) -> str | None:
     return "match:" + ",".join(sorted(groups)) if groups else None
+
+
+def object_facts(summary: ClassSummary) -> dict[str, Fact]:
+    """None-able attributes of an instance that arrives from elsewhere (a parameter, a lookup).
+
+    An attribute __init__ sets to None *and a set-up method later sets* (``prepare_headers()``,
+    ``connect()``) is lazily initialised: inside the class that is worth a warning, but an
+    instance handed around outside it has usually been through its set-up, so it is left out.
+    State that other methods set (``ship()`` setting ``shipped_at``) stays None-able, as do
+    declared Optional attributes and constructor parameters defaulting to None."""
+    later = set().union(
+        *(
+            a
+            for m, a in summary.assigns.items()
+            if m != "__init__" and m.lstrip("_").startswith(_SETUP_PREFIXES)
+        )
+    )
+    return {
+        a: f
+        for a, f in summary.self_nullable.items()
+        if a in summary.declared or a in summary.fresh_from_param or a not in later
+    }

@@ -44,7 +44,7 @@ def _guarded(file: SourceFile, what: str, exc: BaseException) -> Finding:
     if isinstance(exc, RecursionError):
         return problem(
             file.display,
-            "NS902",
+            "NS901",
             f"{file.display}: {what} stopped: the code nests "
             "too deeply to analyse (RecursionError)",
         )

@@ -1,0 +1,94 @@
+"""Correct real-world idioms that must stay silent, next to the bugs they resemble."""
+
+from __future__ import annotations
+
+import textwrap
+
+from huey_guard.analyzer import ScanOptions, analyze_source
+
+
+def _found(body: str) -> set[tuple[int, str]]:
+    result = analyze_source(textwrap.dedent(body), "case.py", ScanOptions(all_functions=True))
+    return {(f.line, f.code) for f in result.findings if f.code.startswith("NS1")}
+
+
+def test_none_in_a_type_union_is_not_arithmetic() -> None:
+    assert _found("Alias = None | int\nOther = dict[str, str] | None | list[int]\n") == set()
+
+
+def test_none_guard_on_a_parameter_makes_a_pass_through() -> None:
+    found = _found(
+        """
+        def pairs(value):
+            if value is None:
+                return None
+            return list(value.items())
+
+        def use(data, maybe=None):
+            for k, v in pairs(data or {}):
+                print(k, v)
+            for k, v in pairs(maybe):
+                print(k, v)
+        """
+    )
+    assert found == {(10, "NS104")}
+
+
+def test_class_level_none_set_by_a_method_init_calls() -> None:
+    found = _found(
+        """
+        class Lock:
+            script = None
+            other = None
+
+            def __init__(self, client):
+                self.client = client
+                self.register_scripts()
+
+            def register_scripts(self):
+                cls = self.__class__
+                cls.script = self.client.register("x")
+
+            def release(self):
+                return self.script()
+
+            def extend(self):
+                return self.other()
+        """
+    )
+    assert found == {(18, "NS103")}
+
+
+def test_attributes_set_up_later_are_not_none_on_objects_from_elsewhere() -> None:
+    found = _found(
+        """
+        class Request:
+            def __init__(self):
+                self.headers = None
+                self.sent_at = None
+
+            def prepare_headers(self, headers):
+                self.headers = dict(headers)
+
+            def mark_sent(self, when):
+                self.sent_at = when
+
+        def sign(request: Request):
+            request.headers["X-Sig"] = "1"
+            return request.sent_at.isoformat()
+        """
+    )
+    assert found == {(15, "NS101")}
+
+
+def test_conditional_assignment_naming_itself_does_not_loop() -> None:
+    found = _found(
+        """
+        def f(x, y):
+            x = y if x else None
+            if x:
+                return x.upper()
+            return ""
+        """
+    )
+    assert found == set()
