@@ -16,7 +16,7 @@ import functools
 import logging
 from typing import Any
 
-from huey_guard.runtime import GuardRuntime, Hook
+from huey_guard.runtime import HUEY_MAJOR, GuardRuntime, Hook
 from huey_guard.task_classes import ORIGINAL_EXECUTE
 
 logger = logging.getLogger("huey_guard")
@@ -86,7 +86,7 @@ def _forget_intermediate_errors(huey: Any) -> None:
     producer blocking on ``result.get()`` would see a failure for a task that is only being
     retried. huey 3.x already keeps retrying exceptions out of the result store.
     """
-    if not huey.results or _HUEY_MAJOR >= 3:
+    if not huey.results or HUEY_MAJOR >= 3:
         return
 
     def drop(task: Any, value: Any, exception: BaseException | None) -> None:
@@ -94,15 +94,6 @@ def _forget_intermediate_errors(huey: Any) -> None:
             huey.delete(task.id)
 
     huey.post_execute(name=_RETRY_RESULT_HOOK)(drop)
-
-
-def _huey_major() -> int:
-    import huey
-
-    return int(huey.__version__.split(".")[0])
-
-
-_HUEY_MAJOR = _huey_major()
 
 
 def uninstall(huey: Any) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import huey
 from huey.exceptions import CancelExecution, RetryTask, TaskLockedException
 
 from huey_guard import events
@@ -26,21 +27,21 @@ logger = logging.getLogger("huey_guard.runtime")
 # attempt count and the delays survive a worker restart. It is removed before the task runs.
 STATE_KEY = "__huey_guard__"
 
+# The installed huey's major version: the one place huey-guard asks (2.5.4 and 3.x differ).
+HUEY_MAJOR = int(huey.__version__.split(".")[0])
+
 # huey's control-flow exceptions are decisions already made by huey or the task author.
-# They pass through the guard untouched. (TaskTimeout and RateLimitExceeded exist on huey 3.x.)
-try:  # pragma: no cover - depends on the installed huey major
+# They pass through the guard untouched.
+HUEY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
+    RetryTask,
+    CancelExecution,
+    TaskLockedException,
+    KeyboardInterrupt,
+)
+if HUEY_MAJOR >= 3:  # pragma: no branch - depends on the installed huey major
     from huey.exceptions import RateLimitExceeded, TaskTimeout
 
-    HUEY_CONTROL_FLOW: tuple[type[BaseException], ...] = (
-        RetryTask,
-        CancelExecution,
-        TaskLockedException,
-        RateLimitExceeded,
-        TaskTimeout,
-        KeyboardInterrupt,
-    )
-except ImportError:  # pragma: no cover - huey 2.x
-    HUEY_CONTROL_FLOW = (RetryTask, CancelExecution, TaskLockedException, KeyboardInterrupt)
+    HUEY_CONTROL_FLOW += (RateLimitExceeded, TaskTimeout)
 
 
 @dataclass
