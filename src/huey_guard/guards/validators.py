@@ -110,14 +110,15 @@ _PLAIN = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEY
 _CHECKABLE = (*_PLAIN, inspect.Parameter.KEYWORD_ONLY)
 
 
-class NotNoneValidator:
-    """Rejects None arguments.
+class _ParameterValidator:
+    """A validator of named parameters, usable three ways.
 
-    Bare (``validate_args=not_none_validator``) it checks every named parameter except those
-    whose default is None (the signature already says None is acceptable there) and huey's
-    injected ``task``. Configured (``not_none_validator("order_id", "user")``) it checks exactly
-    the named parameters, an omitted one by its default.
+    Called with a ``TaskCall`` it validates; called with parameter names it returns a copy
+    configured for them; called with a function it decorates it (``guard_function``).
     """
+
+    label = ""  # the public name, for repr and usage errors
+    example = ""  # a parameter name for the usage error
 
     def __init__(self, names: tuple[str, ...] = ()) -> None:
         self.names = names
@@ -128,10 +129,28 @@ class NotNoneValidator:
         if len(args) == 1 and callable(args[0]):
             return guard_function(args[0], self)
         if args and all(isinstance(a, str) for a in args):
-            return NotNoneValidator(tuple(dict.fromkeys((*self.names, *args))))
-        raise TypeError(
-            "not_none_validator takes parameter names, e.g. not_none_validator('order_id')"
-        )
+            return type(self)(tuple(dict.fromkeys((*self.names, *args))))
+        raise TypeError(f"{self.label} takes parameter names, e.g. {self.label}({self.example!r})")
+
+    def validate(self, call: TaskCall) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(n) for n in self.names)
+        return f"{self.label}({inner})" if self.names else self.label
+
+
+class NotNoneValidator(_ParameterValidator):
+    """Rejects None arguments.
+
+    Bare (``validate_args=not_none_validator``) it checks every named parameter except those
+    whose default is None (the signature already says None is acceptable there) and huey's
+    injected ``task``. Configured (``not_none_validator("order_id", "user")``) it checks exactly
+    the named parameters, an omitted one by its default.
+    """
+
+    label = "not_none_validator"
+    example = "order_id"
 
     def parameters(self, call: TaskCall) -> Iterable[str]:
         if self.names:
@@ -155,25 +174,12 @@ class NotNoneValidator:
                 call.task, f"#{position}", "positional argument must not be None, got None"
             )
 
-    def __repr__(self) -> str:
-        inner = ", ".join(repr(n) for n in self.names)
-        return f"not_none_validator({inner})" if self.names else "not_none_validator"
 
-
-class TypeValidator:
+class TypeValidator(_ParameterValidator):
     """Checks arguments against the task function's annotations with typeguard."""
 
-    def __init__(self, names: tuple[str, ...] = ()) -> None:
-        self.names = names
-
-    def __call__(self, *args: Any) -> Any:
-        if len(args) == 1 and isinstance(args[0], TaskCall):
-            return self.validate(args[0])
-        if len(args) == 1 and callable(args[0]):
-            return guard_function(args[0], self)
-        if args and all(isinstance(a, str) for a in args):
-            return TypeValidator(tuple(dict.fromkeys((*self.names, *args))))
-        raise TypeError("type_validator takes parameter names, e.g. type_validator('amount')")
+    label = "type_validator"
+    example = "amount"
 
     def validate(self, call: TaskCall) -> None:
         if call.function is None:
@@ -201,10 +207,6 @@ class TypeValidator:
                     f"expected {_type_name(expected)}, got {type(value).__name__} "
                     f"({_short(value)}): {exc}",
                 ) from None
-
-    def __repr__(self) -> str:
-        inner = ", ".join(repr(n) for n in self.names)
-        return f"type_validator({inner})" if self.names else "type_validator"
 
 
 not_none_validator = NotNoneValidator()
