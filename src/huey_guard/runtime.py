@@ -157,10 +157,17 @@ class GuardRuntime:
         self.config = coerce_config(config)
         self.bus = bus if bus is not None else events.default_bus
         self.clock = clock
-        self.hooks: list[Hook] = sorted(hooks or [], key=lambda h: h.order)
+        self._set_hooks(hooks or [])
 
     def add_hook(self, hook: Hook) -> None:
-        self.hooks = sorted([*self.hooks, hook], key=lambda h: h.order)
+        self._set_hooks([*self.hooks, hook])
+
+    def _set_hooks(self, hooks: list[Hook]) -> None:
+        self.hooks: list[Hook] = sorted(hooks, key=lambda h: h.order)
+        # The worker-side stages run per task: each calls only the hooks that override it.
+        self._before_execute = [h for h in self.hooks if _overrides(h, "before_execute")]
+        self._on_failure = [h for h in self.hooks if _overrides(h, "on_failure")]
+        self._on_success = [h for h in self.hooks if _overrides(h, "on_success")]
 
     def hook(self, name: str) -> Hook | None:
         return next((h for h in self.hooks if h.name == name), None)
@@ -181,7 +188,7 @@ class GuardRuntime:
         ctx = ExecutionContext(task=task, runtime=self, state=state)
         guard_start = time.perf_counter()
         try:
-            for hook in self.hooks:
+            for hook in self._before_execute:
                 hook.before_execute(ctx)
         except BaseException as exc:
             ctx.overhead += time.perf_counter() - guard_start
@@ -193,8 +200,11 @@ class GuardRuntime:
         except BaseException as exc:
             return self._fail(ctx, exc)
 
-        for hook in self.hooks:
-            self._safely(hook.on_success, ctx, value)
+        for hook in self._on_success:
+            try:
+                hook.on_success(ctx, value)
+            except Exception:
+                logger.exception("guard hook %s failed; the task result is unaffected", hook.name)
         return value
 
     def _fail(self, ctx: ExecutionContext, exc: BaseException) -> Any:
@@ -204,7 +214,7 @@ class GuardRuntime:
                 ctx.task.kwargs[STATE_KEY] = dict(ctx.state)
             raise exc
         decision = PASSTHROUGH
-        for hook in self.hooks:
+        for hook in self._on_failure:
             try:
                 found = hook.on_failure(ctx, exc)
             except Exception:
@@ -227,9 +237,7 @@ class GuardRuntime:
         )
         raise guard_retry(decision.reason or "retrying", decision.delay) from exc
 
-    @staticmethod
-    def _safely(fn: Callable[..., Any], *args: Any) -> None:
-        try:
-            fn(*args)
-        except Exception:
-            logger.exception("guard hook %r failed; the task result is unaffected", fn)
+
+def _overrides(hook: Hook, stage: str) -> bool:
+    """True unless ``hook``'s ``stage`` is the no-op ``Hook`` default."""
+    return getattr(getattr(hook, stage), "__func__", None) is not getattr(Hook, stage)

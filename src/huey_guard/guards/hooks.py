@@ -16,11 +16,18 @@ from huey_guard import events
 from huey_guard.guards.manifest import load as load_manifest
 from huey_guard.guards.safe_call import SAFE_MARK, recovered
 from huey_guard.guards.table import GuardTable, table_for
-from huey_guard.guards.validators import ArgumentValidationError, TaskCall, run_validators
+from huey_guard.guards.validators import (
+    ArgumentValidationError,
+    TaskCall,
+    Validator,
+    declared_validators,
+    run_validators,
+)
 from huey_guard.none_errors import none_dereference
 from huey_guard.runtime import ExecutionContext, FailureDecision, GuardRuntime, Hook
-from huey_guard.task_classes import task_function
+from huey_guard.task_classes import task_function, task_name
 
+_TaskFacts = tuple[str, Callable[..., Any] | None, tuple[Validator, ...]]
 FINAL = FailureDecision(retry=False, reason="argument validation failed; retrying cannot fix it")
 
 
@@ -31,15 +38,21 @@ class ValidationHook(Hook):
     def __init__(self, runtime: GuardRuntime, table: GuardTable) -> None:
         self.runtime = runtime
         self.table = table
-        self._functions: dict[type, Callable[..., Any] | None] = {}
+        # Fixed per task class, so computed once: its name, function and declared validators.
+        self._classes: dict[type, _TaskFacts] = {}
+
+    def _task(self, task_class: type) -> _TaskFacts:
+        found = self._classes.get(task_class)
+        if found is None:
+            function = task_function(task_class)
+            declared = declared_validators(task_class, function)
+            found = self._classes[task_class] = (task_name(task_class), function, declared)
+        return found
 
     def _check(self, task: Any) -> ArgumentValidationError | None:
-        task_class = type(task)
-        name = self.runtime.task_name(task_class)
-        if task_class not in self._functions:
-            self._functions[task_class] = task_function(task_class)
-        function = self._functions[task_class]
-        validators = self.table.validators_for(name, task_class, function)
+        name, function, declared = self._task(type(task))
+        # The manifest's part is looked up per call: the start-up scan may put it in force later.
+        validators = declared + self.table.validators_for(name)
         if not validators:
             return None
         call = TaskCall.build(name, function, task.args, task.kwargs)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 from huey_guard.guards.manifest import Manifest, TaskGuards
 from huey_guard.guards.safe_call import DefaultReturn
 from huey_guard.guards.validators import (
-    VALIDATORS_ATTR,
     NotNoneValidator,
     TypeValidator,
     Validator,
-    as_validators,
 )
 
 
@@ -74,13 +71,10 @@ class GuardTable:
         key = self._key(task)
         return self._entries.get(key) if key else None
 
-    def validators_for(
-        self, task: str, task_class: type, function: Callable[..., Any] | None = None
-    ) -> tuple[Validator, ...]:
-        declared = as_validators(getattr(task_class, "validate_args", None))
-        declared += tuple(getattr(function, VALIDATORS_ATTR, ()))
+    def validators_for(self, task: str) -> tuple[Validator, ...]:
+        """The manifest's validators for ``task`` (the task's declared ones are not here)."""
         key = self._key(task)
-        return declared + (self._validators.get(key, ()) if key else ())
+        return self._validators.get(key, ()) if key else ()
 
     def default_for(self, task: str) -> DefaultReturn | None:
         key = self._key(task)

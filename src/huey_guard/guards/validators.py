@@ -238,6 +238,14 @@ def guard_function(fn: Callable[..., Any], validator: Validator) -> Callable[...
     return guarded
 
 
+def declared_validators(
+    task_class: type, function: Callable[..., Any] | None
+) -> tuple[Validator, ...]:
+    """What a task declares itself: ``validate_args=`` on the task, then validator decorators."""
+    declared = as_validators(getattr(task_class, "validate_args", None))
+    return declared + tuple(getattr(function, VALIDATORS_ATTR, ()))
+
+
 def as_validators(spec: Any) -> tuple[Validator, ...]:
     """Normalise a ``validate_args`` value: None, one validator or a list/tuple of them."""
     if spec is None:
