@@ -92,3 +92,43 @@ def test_conditional_assignment_naming_itself_does_not_loop() -> None:
         """
     )
     assert found == set()
+
+
+def test_a_flag_set_together_with_a_value_proves_the_value_set() -> None:
+    found = _found(
+        """
+        def send(client, args):
+            redirect = None
+            asking = False
+            other = None
+            for _ in range(3):
+                try:
+                    if asking:
+                        client.get_node(*redirect)
+                    if asking:
+                        other.run()
+                    return client.run(args)
+                except KeyError as e:
+                    redirect = e.args
+                    asking = True
+        """
+    )
+    assert found == {(11, "NS101")}
+
+
+def test_attributes_assigned_from_outside_the_class_are_caller_managed() -> None:
+    found = _found(
+        """
+        class Command:
+            def __init__(self, args):
+                self.args = args
+                self.replies = None
+                self.result = None
+
+        def execute(commands: list, cmd: Command):
+            for c in commands:
+                c.replies = c.args
+            return len(cmd.replies) + cmd.result.count
+        """
+    )
+    assert found == {(11, "NS101")}

@@ -75,6 +75,7 @@ class LocalProvider:
         self.summaries: dict[str, FuncSummary] = {}
         self.class_summaries: dict[str, ClassSummary] = {}
         self._busy: set[str] = set()
+        self.external_stores = external_stores(ctx.tree_body)
 
     def function(self, q: str) -> FuncSummary | None:
         if q in self.summaries:
@@ -474,6 +475,7 @@ def collect_module(
         instances=_instances(ctx, tree),
         candidates=tuple(_candidates(ctx, tree)),
         factories=_factories(ctx, funcs, provider),
+        external_stores=provider.external_stores,
         lines=lines,
     )
 
@@ -740,3 +742,17 @@ def _innermost(description: str, line: int) -> str:
     """The first reason in a chain of "X can produce None, since Y" (traces keep the rest)."""
     why = description.rpartition(", since ")[2]
     return why if "line " in why else f"{why} at line {line}"
+
+
+def external_stores(body: list[ast.stmt]) -> frozenset[str]:
+    """Attribute names this module assigns on objects other than ``self``/``cls``."""
+    out: set[str] = set()
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.ctx, ast.Store)
+                and not (isinstance(sub.value, ast.Name) and sub.value.id in ("self", "cls"))
+            ):
+                out.add(sub.attr)
+    return frozenset(out)

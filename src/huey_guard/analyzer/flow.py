@@ -100,6 +100,7 @@ class FunctionFlow(ExprEvaluator):
         # conditions: `other = f(row) if row else None` ... `if other is None: return` ...).
         self.implications: dict[str, tuple[ast.expr, frozenset[str]]] = {}
         self._implying: set[str] = set()
+        self.companions = _companions(func)
 
     def run(self, entry: State) -> FlowResult:
         out = self.block(self.func.body, entry)
@@ -302,6 +303,10 @@ class FunctionFlow(ExprEvaluator):
             self.implications[key] = (cond, names | {root})
 
     def implied(self, key: str, st: State) -> None:
+        for name in self.companions.get(key, ()):
+            fact = st.get(name)
+            if fact is not None and fact.description == "it is set to None" and not fact.steps:
+                del st[name]  # set together with `key`: `if asking: get_node(*redirect_addr)`
         found = self.implications.get(key)
         if found is None or key in self._implying:
             return
@@ -613,3 +618,58 @@ def _bound_names(func: ast.AST) -> frozenset[str]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return frozenset(out - globals_)
+
+
+def _companions(func: ast.AST) -> dict[str, frozenset[str]]:
+    """For each local name, the names every one of its "set" assignments is preceded by in
+    the same block (``redirect_addr = e.node; asking = True``): wherever the name is proven
+    set (truthy / not None), so are they. Initial ``x = None`` / ``x = False`` do not count,
+    and a name bound any other way (loop target, augmented assignment...) gets nothing."""
+    sets: dict[str, list[frozenset[str]]] = {}
+    other: set[str] = set()
+    stack: list[ast.AST] = [func]
+    while stack:
+        node = stack.pop()
+        for part in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(node, part, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                seen: set[str] = set()
+                for stmt in block:
+                    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                        t = stmt.targets[0]
+                        if isinstance(t, ast.Name):
+                            v = stmt.value
+                            unset = isinstance(v, ast.Constant) and v.value in (None, False)
+                            if not unset:
+                                sets.setdefault(t.id, []).append(frozenset(seen))
+                                seen.add(t.id)
+                            continue
+                    for sub in _header_nodes(stmt):  # nested blocks are visited on their own
+                        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                            other.add(sub.id)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                stack.append(child)
+    out: dict[str, frozenset[str]] = {}
+    for name, befores in sets.items():
+        if name in other:
+            continue
+        common = frozenset.intersection(*befores) - {name}
+        if common:
+            out[name] = common
+    return out
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _header_nodes(stmt: ast.stmt) -> list[ast.AST]:
+    """Every node of a statement outside its nested blocks (a loop target, a test, ...)."""
+    out: list[ast.AST] = []
+    for name, value in ast.iter_fields(stmt):
+        if name in _BLOCKS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                out.extend(ast.walk(item))
+    return out

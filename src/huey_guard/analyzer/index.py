@@ -37,6 +37,9 @@ class ProjectIndex:
             self.classes.update(s.classes)
             self.instances.update({q: results for q, (_, results) in s.instances.items()})
         self._none: dict[str, Fact | None] = {}
+        self.external_stores: frozenset[str] = frozenset().union(
+            *(s.external_stores for s in summaries)
+        )
         self.factories = self._resolve_factories(summaries)
         self.tasks: dict[str, bool] = {}  # task function qualname -> results enabled
         self.module_tasks: dict[str, list[TaskInfo]] = {}

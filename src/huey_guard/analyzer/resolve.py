@@ -68,6 +68,8 @@ class Provider(Protocol):
     def task_results(self, q: str) -> bool | None: ...
     def instance_results(self, q: str) -> bool | None: ...
     def class_summary(self, q: str) -> ClassSummary | None: ...
+    @property
+    def external_stores(self) -> frozenset[str]: ...
 
 
 def short_text(node: ast.expr, limit: int = 40) -> str:
@@ -94,6 +96,7 @@ class ModuleContext:
         provider: Provider | None = None,
     ) -> None:
         self.module = module
+        self.tree_body = tree.body
         self.imports = module_imports(tree, module, is_package)
         self.local = top_level_names(tree)
         self.options = options
@@ -479,11 +482,12 @@ class ModuleContext:
         if tag.startswith("class:"):
             summary = self.provider.class_summary(tag[6:])
             if summary is not None:
-                out = dict(summary.declared if fresh else object_facts(summary))
+                outside = self.provider.external_stores
+                out = dict(summary.declared if fresh else object_facts(summary, outside))
                 for attr, sub_tag in self.attr_tags(tag).items():  # order.warehouse.manager
                     sub = self.provider.class_summary(sub_tag[6:])
                     if sub is not None and sub_tag != tag:
-                        for inner, fact in object_facts(sub).items():
+                        for inner, fact in object_facts(sub, outside).items():
                             out.setdefault(f"{attr}.{inner}", fact)
                 return out
         return {}
@@ -693,14 +697,16 @@ def _match_tag(groups: frozenset[str]) -> str | None:
     return "match:" + ",".join(sorted(groups)) if groups else None
 
 
-def object_facts(summary: ClassSummary) -> dict[str, Fact]:
+def object_facts(summary: ClassSummary, outside: frozenset[str] = frozenset()) -> dict[str, Fact]:
     """None-able attributes of an instance that arrives from elsewhere (a parameter, a lookup).
 
     An attribute __init__ sets to None *and a set-up method later sets* (``prepare_headers()``,
     ``connect()``) is lazily initialised: inside the class that is worth a warning, but an
     instance handed around outside it has usually been through its set-up, so it is left out.
     State that other methods set (``ship()`` setting ``shipped_at``) stays None-able, as do
-    declared Optional attributes and constructor parameters defaulting to None."""
+    declared Optional attributes and constructor parameters defaulting to None. Attributes that
+    code outside the class assigns (``response.raw = ...``, names in ``outside``) follow a
+    lifecycle that caller manages, which is not followed here: they are left out as well."""
     later = set().union(
         *(
             a
@@ -711,5 +717,7 @@ def object_facts(summary: ClassSummary) -> dict[str, Fact]:
     return {
         a: f
         for a, f in summary.self_nullable.items()
-        if a in summary.declared or a in summary.fresh_from_param or a not in later
+        if a in summary.declared
+        or a in summary.fresh_from_param
+        or (a not in later and a not in outside)
     }

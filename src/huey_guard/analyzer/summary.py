@@ -119,4 +119,5 @@ class ModuleSummary:
     instances: dict[str, tuple[str, bool]] = field(default_factory=dict)  # q -> (ctor, results)
     candidates: tuple[TaskCandidate, ...] = ()
     factories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # func q -> receivers
+    external_stores: frozenset[str] = frozenset()  # attributes assigned on non-self objects
     lines: int = 0
