@@ -132,3 +132,32 @@ def test_attributes_assigned_from_outside_the_class_are_caller_managed() -> None
         """
     )
     assert found == {(11, "NS101")}
+
+
+def test_lazily_set_attribute_is_reported_where_an_instance_uses_it_unset() -> None:
+    found = _found(
+        """
+        class Mailer:
+            def __init__(self, host):
+                self.host = host
+                self.conn = None
+
+            def open(self):
+                self.conn = object()
+
+            def send(self, body):
+                return self.conn.sendmail(body)
+
+        def ready(mailer: Mailer, body):
+            return mailer.send(body)
+
+        def fresh(body):
+            return Mailer("h").send(body)
+
+        def opened(body):
+            mailer = Mailer("h")
+            mailer.open()
+            return mailer.send(body)
+        """
+    )
+    assert found == {(11, "NS101")}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from huey_guard.analyzer.annotations import class_name, is_optional
 from huey_guard.analyzer.exprs import is_none_const
-from huey_guard.analyzer.facts import PARAM_MARK, Fact, Val, param_marker
+from huey_guard.analyzer.facts import PARAM_MARK, SELF_MARK, Fact, Val, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
 from huey_guard.analyzer.imports import dotted_text
 from huey_guard.analyzer.options import ScanOptions
@@ -155,6 +155,8 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
             entry[arg.arg] = param_marker(i, arg.arg, arg.lineno, arg.col_offset + 1)
     if skip_self:
         flow.tags["self"] = f"class:{ctx.module}.{fd.class_name}"
+        if fn.name != "__init__":
+            entry.update(lazy_markers(ctx, f"{ctx.module}.{fd.class_name}"))
     result = flow.run(entry)
     calls = tuple(sorted(result.calls))
     base = FuncSummary(
@@ -166,6 +168,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         decorates=tuple(sorted(result.decorates)),
         params=tuple(a.arg for a in params),
         param_derefs=tuple(result.param_derefs[i] for i in sorted(result.param_derefs)),
+        self_derefs=tuple(sorted(result.self_derefs.items())),
     )
     if not _transparent(fn):  # a decorated function: calling it gives something else...
         if _has_yield(fn):
@@ -192,6 +195,27 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         items=_items(result),
         **_elements(result.returns),
     )
+
+
+def lazy_markers(ctx: ModuleContext, class_q: str) -> dict[str, Fact]:
+    """Entry facts for "self.x, unless the caller has set it up" (see ClassSummary.lazy)."""
+    summary = ctx.provider.class_summary(class_q)
+    if summary is None:
+        return {}
+    outside = ctx.provider.external_stores  # project-wide in phase 2
+    lazy = summary.lazy | {
+        a
+        for a in summary.fresh
+        if a in outside and a not in summary.fresh_from_param and a not in summary.declared
+    }
+    out: dict[str, Fact] = {}
+    for attr in lazy:
+        fact = summary.self_nullable.get(attr)
+        if fact is not None:
+            out[f"self.{attr}"] = Fact(
+                fact.line, fact.column, fact.description, dep=SELF_MARK + attr
+            )
+    return out
 
 
 def all_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
@@ -384,6 +408,13 @@ def summarise_class(
     bases = tuple(t for t in (ctx.qualify(b) or dotted_text(b) for b in node.bases) if t)
     fields -= set(declared)
     fields |= assigns.get("__init__", frozenset()) - set(fresh)
+    later = set().union(*(a for m, a in assigns.items() if m != "__init__"))
+    outside: frozenset[str] = provider.external_stores
+    lazy = frozenset(
+        a
+        for a in fresh
+        if a not in from_param and a not in declared and (a in later or a in outside)
+    )
     return ClassSummary(
         q,
         bases,
@@ -396,6 +427,7 @@ def summarise_class(
         frozenset(fields),
         _attr_params(init) if init is not None else {},
         _attr_classes(ctx, node, init),
+        lazy,
     )
 
 

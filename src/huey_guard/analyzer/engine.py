@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 
 from huey_guard.analyzer.annotations import class_name, is_optional
-from huey_guard.analyzer.collect import FuncDef, iter_functions
+from huey_guard.analyzer.collect import FuncDef, iter_functions, lazy_markers
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import Fact, State
 from huey_guard.analyzer.flow import FunctionFlow
 from huey_guard.analyzer.index import ProjectIndex
-from huey_guard.analyzer.messages import make_finding, make_helper_finding
+from huey_guard.analyzer.messages import make_finding, make_helper_finding, make_method_finding
 from huey_guard.analyzer.model import Finding, TaskInfo
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.guards.recognise import is_guarded
@@ -55,6 +55,8 @@ def entry_state(
         flow.tags["self"] = "class:" + class_q
         for attr, fact in ctx.self_facts(class_q, fd.node.name).items():
             st[f"self.{attr}"] = fact
+        if fd.node.name != "__init__":
+            st.update(lazy_markers(ctx, class_q))  # checked where callers leave them None
     return st
 
 
@@ -82,6 +84,9 @@ def analyze_module(
         for callee, pd, fact, call in result.helper_derefs:
             where = index.path_of_function(pd.where or callee) or path
             findings.append(make_helper_finding(where, callee, pd, fact, call, task_name))
+        for method, attr, pd, fact, call in result.method_derefs:
+            where = index.path_of_function(method) or path
+            findings.append(make_method_finding(where, method, attr, pd, fact, call, task_name))
     if everything:
         findings.extend(_module_body(tree, ctx, path))
     return findings

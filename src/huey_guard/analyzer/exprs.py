@@ -72,6 +72,9 @@ class ExprEvaluator:
     def note_call(self, call: ast.Call, st: State) -> None:
         raise NotImplementedError
 
+    def method_on(self, call: ast.Call, recv: Val, st: State) -> None:
+        """A method is called on a value (``recv``) whose attributes the state describes."""
+
     def implied(self, key: str, st: State) -> None:
         """``key`` was just proven not None on the path whose state is ``st``."""
 
@@ -200,6 +203,8 @@ class ExprEvaluator:
             if len(node.args) > index:
                 self.deref(node.args[index], args[index], code, node, st)
         self.check_call_args(node, args, kwargs)
+        if recv is not None:
+            self.method_on(node, recv, st)
         self.note_call(node, st)
         return self.ctx.call_value(node, recv, args, st)
 

@@ -108,6 +108,7 @@ def kill_prefix(state: State | None, key: str) -> None:
 
 
 PARAM_MARK = "#param:"
+SELF_MARK = "#self:"  # a lazily initialised attribute of self: reported where callers leave it None
 
 
 def param_marker(index: int, name: str, line: int, column: int) -> Fact:

@@ -16,6 +16,7 @@ from huey_guard.analyzer.exprs import ExprEvaluator, element_of, is_none_const, 
 from huey_guard.analyzer.facts import (
     NOT_NONE,
     PARAM_MARK,
+    SELF_MARK,
     Fact,
     State,
     Val,
@@ -63,6 +64,9 @@ class Deref:
 class FlowResult:
     derefs: list[Deref] = field(default_factory=list)
     param_derefs: dict[int, ParamDeref] = field(default_factory=dict)
+    self_derefs: dict[str, ParamDeref] = field(default_factory=dict)  # lazy self.attr used
+    # (method qualname, attribute, its dereference there, the caller's fact, the call)
+    method_derefs: list[tuple[str, str, ParamDeref, Fact, ast.Call]] = field(default_factory=list)
     # (callee qualname, its parameter dereference, the None-able argument's fact, the call)
     helper_derefs: list[tuple[str, ParamDeref, Fact, ast.Call]] = field(default_factory=list)
     returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
@@ -122,6 +126,10 @@ class FunctionFlow(ExprEvaluator):
         if fact.dep is not None:
             if fact.dep.startswith(PARAM_MARK):
                 self._param_deref(int(fact.dep[len(PARAM_MARK) :]), fact, code, target, at)
+            elif fact.dep.startswith(SELF_MARK):
+                attr = fact.dep[len(SELF_MARK) :]
+                if attr not in self.result.self_derefs:
+                    self.result.self_derefs[attr] = _use(fact, code, target, at)
             return
         if not self.reporting:
             return
@@ -137,6 +145,24 @@ class FunctionFlow(ExprEvaluator):
             return
         self._seen.add(spot)
         self.result.derefs.append(Deref(code, target, at, fact, use_code))
+
+    def method_on(self, call: ast.Call, recv: Val, st: State) -> None:
+        """``mailer.send()`` while ``mailer.conn`` may still be None, and send() uses it."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and recv.tag and recv.tag.startswith("class:")):
+            return
+        key = key_of(func.value)
+        if key == "self" or not self.reporting or any(self._suppress):
+            return
+        method = f"{recv.tag[6:]}.{func.attr}"
+        summary = self.ctx.provider.function(method)
+        if summary is None or not summary.self_derefs:
+            return
+        known = dict(recv.attrs)
+        for attr, pd in summary.self_derefs:
+            fact = st.get(f"{key}.{attr}") if key is not None else known.get(attr)
+            if fact is not None and fact.real:
+                self.result.method_derefs.append((method, attr, pd, fact, call))
 
     def _param_deref(
         self, index: int, fact: Fact, code: str, target: ast.expr, at: ast.AST
@@ -553,6 +579,22 @@ class FunctionFlow(ExprEvaluator):
 
     st_AsyncFunctionDef = st_FunctionDef
     st_ClassDef = st_FunctionDef
+
+
+def _use(fact: Fact, code: str, target: ast.expr, at: ast.AST) -> ParamDeref:
+    end_line = getattr(at, "end_lineno", None) or target.lineno
+    end_col = (getattr(at, "end_col_offset", None) or target.col_offset) + 1
+    return ParamDeref(
+        0,
+        fact.description,
+        code,
+        target.lineno,
+        target.col_offset + 1,
+        end_line,
+        end_col,
+        short_text(target, 60),
+        describe_use(code, at),
+    )
 
 
 def _caught_codes(handler: ast.ExceptHandler) -> frozenset[str]:

@@ -158,3 +158,43 @@ def make_helper_finding(
         pd.subject,
         function,
     )
+
+
+def make_method_finding(
+    path: str,
+    method: str,
+    attr: str,
+    pd: ParamDeref,
+    fact: Fact,
+    call: ast.Call,
+    task: str | None,
+) -> Finding:
+    """A method uses a lazily set attribute unchecked, on an instance where it is still None."""
+    name = method.rpartition(".")[2]
+    receiver = short_text(call.func.value) if isinstance(call.func, ast.Attribute) else "it"
+    message = (
+        f"{pd.subject} may be None here: {receiver}.{name}() is called at line {call.lineno} "
+        f"while {receiver}.{attr} may still be None, because {_sourced(fact)}, and {name}() "
+        f"does not check it before {pd.use} (line {pd.line})"
+    )
+    trace = (
+        TraceStep(fact.line, fact.column, fact.description),
+        *fact.steps,
+        TraceStep(call.lineno, call.col_offset + 1, f"{name}() is called with .{attr} unset"),
+        TraceStep(pd.line, pd.column, f"{pd.subject} is dereferenced ({pd.use})"),
+    )
+    return Finding(
+        path,
+        pd.line,
+        pd.column,
+        pd.end_line,
+        pd.end_column,
+        pd.code,
+        message,
+        CODES[pd.code].severity,
+        task,
+        NoneSource(fact.line, fact.column, fact.description),
+        trace,
+        pd.subject,
+        name,
+    )

@@ -74,6 +74,7 @@ class FuncSummary:
     returns_class: str | None = None  # project class of its result (classmethod, annotation)
     returns_tag: str | None = None  # kind of object it returns (e.g. "datetime", "element")
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a returned dict
+    self_derefs: tuple[tuple[str, ParamDeref], ...] = ()  # lazy self attributes it uses unchecked
     undecorated_none: Fact | None = None  # decorated: why the function itself returns None
     elem: Fact | None = None  # the elements it yields (a generator) or returns may be None
     elem_items: tuple[Fact | None, ...] | None = None  # ...None-able parts of yielded tuples
@@ -93,6 +94,9 @@ class ClassSummary:
     fields: frozenset[str] = frozenset()  # attributes declared or initialised not None
     attr_params: dict[str, int] = field(default_factory=dict)  # self.x = <ctor param #i>
     attr_classes: dict[str, str] = field(default_factory=dict)  # attribute -> project class
+    # None after __init__ but set later (connect(), prepare_headers(), or by outside code):
+    # methods using them are checked where an instance is used with the attribute still None.
+    lazy: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
