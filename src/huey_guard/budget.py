@@ -4,8 +4,9 @@
 first (lowest order) marks the moment the task body returned, the last (highest order) adds the
 time spent since then to the ``before_execute`` time the runtime already measured. A moving
 average over budget switches ``runtime.budget.shedding`` on (a log line and a LOAD_SHED event);
-hooks with optional work — argument snapshots, deep type checks — ask ``is_shedding(runtime)``
-and skip it. Under half the budget, shedding switches off again (hysteresis, so it does not flap).
+the optional work — the argument snapshot every worker-side event copies for the logs
+(``ExecutionContext.event``) — is then skipped. Under half the budget, shedding switches off
+again (hysteresis, so it does not flap).
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ class PerformanceBudget:
         return None
 
 
+SHED_WORK = ("argument_snapshots",)  # what shedding skips (the LOAD_SHED event names it)
+
+
 def is_shedding(runtime: Any) -> bool:
     """True when optional work should be skipped on ``runtime`` (no budget: never)."""
-    budget = getattr(runtime, "budget", None)
+    budget = runtime.budget
     return bool(budget is not None and budget.shedding)
 
 
@@ -91,7 +95,7 @@ class BudgetMeterHook(Hook):
                 "shedding": changed,
                 "added_ms": added_ms,
                 "threshold_ms": threshold_ms,
-                "shed": ["argument_snapshots", "deep_type_checks"],
+                "shed": list(SHED_WORK),
             },
         )
 

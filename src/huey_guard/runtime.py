@@ -13,13 +13,16 @@ import logging
 import time
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import huey
 from huey.exceptions import CancelExecution, RetryTask, TaskLockedException
 
 from huey_guard import events
 from huey_guard.task_classes import task_name
+
+if TYPE_CHECKING:
+    from huey_guard.budget import PerformanceBudget
 
 logger = logging.getLogger("huey_guard.runtime")
 
@@ -66,14 +69,19 @@ class ExecutionContext:
         return int(self.state.get("attempt", 0))
 
     def event(self, kind: str, **fields: Any) -> events.GuardEvent:
-        """Build and emit an event about this task; returns it."""
+        """Build and emit an event about this task; returns it.
+
+        While the performance budget is shedding, the event carries no argument snapshot.
+        """
+        budget = self.runtime.budget
+        snapshot = budget is None or not budget.shedding
         event = events.GuardEvent(
             kind=kind,
             task_id=self.task.id,
             task_name=self.task_name,
             attempt=self.attempt,
-            args=tuple(self.task.args),
-            kwargs=dict(self.task.kwargs),
+            args=tuple(self.task.args) if snapshot else (),
+            kwargs=dict(self.task.kwargs) if snapshot else {},
             queue=self.runtime.huey.name,
             **fields,
         )
@@ -157,6 +165,8 @@ class GuardRuntime:
         self.config = coerce_config(config)
         self.bus = bus if bus is not None else events.default_bus
         self.clock = clock
+        # The performance budget (budget.meter_factory sets it when performance_threshold is).
+        self.budget: PerformanceBudget | None = None
         self._set_hooks(hooks or [])
 
     def add_hook(self, hook: Hook) -> None:

@@ -178,6 +178,17 @@ def test_metrics_page_parsed_with_the_prometheus_parser() -> None:
     assert total(page, "huey_task_duration_seconds_sum") == pytest.approx(0.32)
 
 
+def test_load_shed_counts_what_the_budget_names_and_not_its_recovery() -> None:
+    registry = CollectorRegistry()
+    metrics, reader = GuardMetrics(registry), StepReader()
+    for shedding in (True, False):  # the budget reports switching on, then back off
+        item = event(events.LOAD_SHED, extra={"shedding": shedding, "shed": ["argument_snapshots"]})
+        metrics.observe(item, reader.read(item))
+    page = render(registry=registry)
+    assert total(page, "huey_load_shed_total") == 1
+    assert total(page, "huey_load_shed_total", work="argument_snapshots") == 1
+
+
 def test_ratio_is_nan_before_any_recovery_ended() -> None:
     registry = CollectorRegistry()
     GuardMetrics(registry)

@@ -237,3 +237,24 @@ def test_over_budget_sheds_optional_work_and_says_so(caplog) -> None:
     assert len(shed) == 1 and shed[0].extra["shedding"] is True
     assert "shedding optional work" in caplog.text
     assert not is_shedding(install(MemoryHuey("cfg-nobudget")))
+
+
+def test_while_shedding_events_carry_no_argument_snapshot() -> None:
+    app = MemoryHuey("cfg-budget-snapshots", immediate=True)
+    install(app, {"GLOBAL_CONFIG": {"performance_threshold": 0.000001}})
+    collected: list[events.GuardEvent] = []
+    unsubscribe = events.default_bus.subscribe(collected.append)
+
+    @app.task()
+    def echo(value):
+        return value
+
+    try:
+        assert echo("first").get() == "first"  # its success is reported before the budget trips
+        assert echo(value="second").get() == "second"
+    finally:
+        unsubscribe()
+    succeeded = [e for e in collected if e.kind == events.TASK_SUCCEEDED]
+    assert [(e.args, dict(e.kwargs)) for e in succeeded] == [(("first",), {}), ((), {})]
+    (shed,) = [e for e in collected if e.kind == events.LOAD_SHED]
+    assert shed.extra["shed"] == ["argument_snapshots"]

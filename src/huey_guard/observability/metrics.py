@@ -126,7 +126,11 @@ class GuardMetrics:
 
     def _shed(self, step: Step, task: str) -> None:
         extra = step.event.extra
-        self.load_shed.labels(str(extra.get("work") or extra.get("what") or "unknown")).inc()
+        if extra.get("shedding") is False:
+            return  # back under budget: nothing is skipped from now on
+        # The budget names the skipped work as a list under "shed"; other emitters as "work".
+        for work in extra.get("shed") or [extra.get("work") or "unknown"]:
+            self.load_shed.labels(str(work)).inc()
 
     def _injected(self, step: Step, task: str) -> None:
         self.faults_injected.labels(str(step.event.extra.get("fault", "unknown")), task).inc()
