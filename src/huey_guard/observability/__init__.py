@@ -1,6 +1,6 @@
 """Observability for huey-guard: JSON step logs, Prometheus metrics and exception-rate alerts.
 
-Switched on from config (``GLOBAL_CONFIG["observability"]``, see ``settings``) when a Huey
+Switched on from config (``PROTECTION_CONFIG["observability"]``, see ``settings``) when a Huey
 instance is guarded, or piece by piece through the objects exported here. Everything listens to
 the guard event bus; nothing here is imported by the code that emits events.
 """
