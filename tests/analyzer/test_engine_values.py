@@ -259,3 +259,74 @@ def test_correlated_condition_through_a_conditional_assignment() -> None:
         """
     )
     assert found == {(19, "NS101")}
+
+
+def test_star_imports_imported_tables_and_constructed_returns(tmp_path) -> None:
+    from huey_guard.analyzer import ScanOptions, scan
+
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/hub.py": "from huey import MemoryHuey\nhuey = MemoryHuey('t')\n",
+        "pkg/parse.py": textwrap.dedent(
+            """
+            __all__ = ["parse", "find"]
+
+            class Reading:
+                def __init__(self, unit=None):
+                    self.unit = unit
+
+            def parse(text):
+                return Reading() if text else None
+
+            def find(text):
+                if not text:
+                    return None
+                return Reading(text)
+
+            def _hidden(text):
+                return None
+            """
+        ),
+        "pkg/buffer.py": textwrap.dedent(
+            """
+            class Buffer:
+                def __init__(self):
+                    self.last = None
+
+                def push(self, x):
+                    self.last = x
+
+            BUFFERS = {"empty": Buffer()}
+            """
+        ),
+        "pkg/tasks.py": textwrap.dedent(
+            """
+            from .buffer import BUFFERS
+            from .hub import huey
+            from .parse import *
+
+            @huey.task()
+            def unit(text):
+                reading = find(text)
+                if reading is None:
+                    return ""
+                return reading.unit.upper()
+
+            @huey.task()
+            def last(name):
+                buffer = BUFFERS.get(name)
+                if buffer is None:
+                    return None
+                return buffer.last.value
+            """
+        ),
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = scan([str(tmp_path / "pkg")], ScanOptions(jobs=1, cache_dir=None))
+    found = {(f.path.rpartition("/")[2], f.line, f.code) for f in result.findings}
+    assert ("tasks.py", 11, "NS101") in found
+    assert ("tasks.py", 18, "NS101") in found
+    assert not [f for f in found if f[0] != "tasks.py" and f[2].startswith("NS1")]

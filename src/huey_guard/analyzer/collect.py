@@ -10,7 +10,7 @@ from huey_guard.analyzer.annotations import class_name, is_optional
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import PARAM_MARK, SELF_MARK, Fact, Val, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
-from huey_guard.analyzer.imports import dotted_text
+from huey_guard.analyzer.imports import dotted_text, exported_names
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.analyzer.summary import (
@@ -188,7 +188,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         deps=deps,
         noreturn=noreturn,
         returns_self=returns_self,
-        returns_class=_returns_class(ctx, fd),
+        returns_class=_returns_class(ctx, fd) or _constructed_class(result),
         returns_tag=_returns_tag(result),
         keyed=_keyed(result),
         passthrough=_passthrough(result, fn),
@@ -508,6 +508,8 @@ def collect_module(
         candidates=tuple(_candidates(ctx, tree)),
         factories=_factories(ctx, funcs, provider),
         external_stores=provider.external_stores,
+        exports=exported_names(tree),
+        constants=ctx.all_constants(),
         lines=lines,
     )
 
@@ -657,6 +659,20 @@ def _returns_class(ctx: ModuleContext, fd: FuncDef) -> str | None:
     return None
 
 
+def _constructed_class(result: FlowResult) -> str | None:
+    """``return Order(*row)`` on every valued path (None returns aside): an Order."""
+    tags = {
+        val.tag
+        for ret, val in result.returns
+        if ret.value is not None and not is_none_const(ret.value)
+    }
+    if len(tags) == 1:
+        tag = tags.pop()
+        if tag is not None and tag.startswith("class:"):
+            return tag[6:]
+    return None
+
+
 def _strip_optional(node: ast.expr | None) -> ast.expr | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
@@ -744,6 +760,8 @@ def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val
     for node, val in produced:
         if isinstance(node, ast.Yield):
             one, parts, tag = val.none, val.items, val.tag
+        elif isinstance(node.value, ast.Tuple):
+            continue  # a returned tuple is a record: its parts are FuncSummary.items
         else:
             sub = val.sub
             one, tag = val.elem, val.elem_tag or (sub.tag if sub is not None else None)

@@ -85,7 +85,7 @@ def analyze_module(
             where = index.path_of_function(pd.where or callee) or path
             findings.append(make_helper_finding(where, callee, pd, fact, call, task_name))
         for method, attr, pd, fact, call in result.method_derefs:
-            where = index.path_of_function(method) or path
+            where = index.path_of_function(index.resolve(method)) or path
             findings.append(make_method_finding(where, method, attr, pd, fact, call, task_name))
     if everything:
         findings.extend(_module_body(tree, ctx, path))

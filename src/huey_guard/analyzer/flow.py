@@ -26,7 +26,7 @@ from huey_guard.analyzer.facts import (
     kill_prefix,
     same,
 )
-from huey_guard.analyzer.imports import dotted_text
+from huey_guard.analyzer.imports import STAR, dotted_text
 from huey_guard.analyzer.messages import describe_use
 from huey_guard.analyzer.resolve import (
     ModuleContext,
@@ -280,6 +280,9 @@ class FunctionFlow(ExprEvaluator):
         target = self.ctx.call_target(call, self.class_name)
         if target is not None:
             self.result.calls.add(target)
+        elif isinstance(call.func, ast.Name) and self.ctx.has_star_imports:
+            # Maybe bound by `from .parse import *`: the index resolves it (reachability).
+            self.result.calls.add(f"{STAR}{self.ctx.module}:{call.func.id}")
         func = call.func
         if (isinstance(func, ast.Attribute) and func.attr in TASK_METHODS) or (
             target in DJHUEY_DECORATORS

@@ -85,7 +85,35 @@ def module_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str,
             for alias in node.names:
                 if alias.name != "*":
                     out[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+                elif base:
+                    out[STAR + base] = base  # `from .parse import *`: names resolved per project
     return out
+
+
+STAR = "*"  # prefix of the imports-table keys that record star imports (never an identifier)
+
+
+def exported_names(tree: ast.Module) -> tuple[str, ...]:
+    """What ``from module import *`` binds: ``__all__`` when it is a literal, else the public
+    top-level names."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
+            return tuple(
+                e.value
+                for e in node.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+    names = top_level_names(tree) | {
+        (a.asname or a.name).split(".")[0]
+        for n in import_nodes(tree)
+        for a in n.names
+        if a.name != "*"
+    }
+    return tuple(sorted(n for n in names if not n.startswith("_")))
 
 
 def top_level_names(tree: ast.Module) -> set[str]:

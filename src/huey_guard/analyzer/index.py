@@ -8,7 +8,8 @@ under which name huey registers them, which project functions tasks reach.
 
 from __future__ import annotations
 
-from huey_guard.analyzer.facts import Fact
+from huey_guard.analyzer.facts import Fact, Val
+from huey_guard.analyzer.imports import STAR
 from huey_guard.analyzer.model import TaskInfo
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.summary import (
@@ -48,7 +49,17 @@ class ProjectIndex:
 
     # -- names -----------------------------------------------------------------------------
     def resolve(self, q: str) -> str:
-        """Follow re-exports (``from .impl import find`` in a package) to the definition."""
+        """Follow re-exports (``from .impl import find`` in a package) to the definition;
+        a method through its re-exported class (``pkg.Client.book``) too."""
+        found = self._resolve(q)
+        head, _, last = found.rpartition(".")
+        if found not in self.functions and head and head not in self.modules:
+            cls = self._resolve(head)
+            if cls != head and cls in self.classes:
+                return f"{cls}.{last}"
+        return found
+
+    def _resolve(self, q: str) -> str:
         for _ in range(_MAX_ALIAS_HOPS):
             if q in self.functions or q in self.classes or q in self.instances:
                 return q
@@ -67,6 +78,28 @@ class ProjectIndex:
             if module in self.modules:
                 return self.modules[module].path
         return None
+
+    def _unstar(self, q: str) -> str:
+        """``*tasks_module:name`` (a call to a name a star import may bind) -> its definition."""
+        if not q.startswith(STAR):
+            return q
+        module, _, name = q[len(STAR) :].partition(":")
+        summary = self.modules.get(module)
+        for key, base in (summary.imports if summary is not None else {}).items():
+            if key.startswith(STAR) and name in self.star_names(base):
+                return f"{base}.{name}"
+        return q
+
+    def constant(self, q: str) -> Val | None:
+        """Module-level data of another module (``from .buffer import BUFFERS``)."""
+        module, _, name = self.resolve(q).rpartition(".")
+        summary = self.modules.get(module)
+        return summary.constants.get(name) if summary is not None else None
+
+    def star_names(self, module: str) -> tuple[str, ...]:
+        """The names ``from module import *`` binds, when the module was scanned."""
+        summary = self.modules.get(module)
+        return summary.exports if summary is not None else ()
 
     # -- Provider protocol -------------------------------------------------------------------
     def function(self, q: str) -> FuncSummary | None:
@@ -177,7 +210,7 @@ class ProjectIndex:
         todo = list(self.tasks)
         seen: set[str] = set()
         while todo:
-            q = self.resolve(todo.pop())
+            q = self.resolve(self._unstar(todo.pop()))
             if q in seen:
                 continue
             seen.add(q)

@@ -18,6 +18,7 @@ from huey_guard.analyzer.constants import ConstantValues, constant_nodes
 from huey_guard.analyzer.exprs import key_of
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val
 from huey_guard.analyzer.imports import (
+    STAR,
     dotted_text,
     import_nodes,
     module_imports,
@@ -99,6 +100,13 @@ class ModuleContext:
         self.tree_body = tree.body
         self.imports = module_imports(tree, module, is_package)
         self.local = top_level_names(tree)
+        self.has_star_imports = any(k.startswith(STAR) for k in self.imports)
+        star_names = getattr(provider, "star_names", None)
+        for key, base in list(self.imports.items()):
+            if key.startswith(STAR) and star_names is not None:
+                for name in star_names(base):  # phase 2: the project's modules are known
+                    if name not in self.local:
+                        self.imports.setdefault(name, f"{base}.{name}")
         self.options = options
         self.provider: Provider = provider  # type: ignore[assignment]  # set before analysis
         extra_funcs, extra_methods = cat.extra_rules(options.extra_none_sources)
@@ -128,10 +136,26 @@ class ModuleContext:
                                 self.pattern_groups[t.id] = groups
 
     def constant(self, name: str) -> Val | None:
-        """The value of module-level literal data bound to ``name`` (see constants.py)."""
+        """The value of module-level literal data bound to ``name`` (see constants.py), here
+        or imported from another scanned module."""
         if self._constants is None:
             self._constants = ConstantValues(self._constant_nodes, self._construct)
-        return self._constants.get(name)
+        if name in self._constant_nodes:
+            return self._constants.get(name)
+        imported = getattr(self.provider, "constant", None)
+        if name in self.imports and imported is not None:
+            found: Val | None = imported(self.imports[name])
+            return found
+        return None
+
+    def all_constants(self) -> dict[str, Val]:
+        """This module's informative constant values, for other modules (phase-1 summary)."""
+        out: dict[str, Val] = {}
+        for name in self._constant_nodes:
+            val = self.constant(name)
+            if val is not None and val != NOT_NONE:
+                out[name] = val
+        return out
 
     def _construct(self, call: ast.Call, args: list[Val]) -> Val | None:
         q = self.qualify(call.func)

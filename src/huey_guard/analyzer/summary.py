@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from huey_guard.analyzer.facts import Fact
+from huey_guard.analyzer.facts import Fact, Val
 
 # Task-making methods of a Huey instance (lock_task only wraps a task, it does not make one).
 TASK_METHODS = frozenset(
@@ -124,4 +124,6 @@ class ModuleSummary:
     candidates: tuple[TaskCandidate, ...] = ()
     factories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # func q -> receivers
     external_stores: frozenset[str] = frozenset()  # attributes assigned on non-self objects
+    exports: tuple[str, ...] = ()  # what `from this_module import *` binds
+    constants: dict[str, Val] = field(default_factory=dict)  # module-level data (constants.py)
     lines: int = 0
