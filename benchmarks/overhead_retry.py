@@ -28,7 +28,8 @@ from huey.exceptions import RetryTask
 
 from huey_guard import events, install
 from huey_guard.config import load_config
-from huey_guard.retry import ResourceGateHook, RetryPolicyHook
+from huey_guard.resource_gate import ResourceGateHook
+from huey_guard.retry import RetryPolicyHook
 
 
 def build(kind: str) -> tuple[Any, Any, Any]:

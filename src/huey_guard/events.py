@@ -72,6 +72,11 @@ class GuardEvent:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+def strategy_info(name: str, delay: float | None, attempt: int, cap: int) -> dict[str, Any]:
+    """The ``strategy`` mapping of a retry step (see ``GuardEvent.strategy``)."""
+    return {"type": name, "delay": delay, "attempt": attempt, "max_attempts": cap}
+
+
 Subscriber = Callable[[GuardEvent], None]
 
 

@@ -174,9 +174,9 @@ def _hook_factories() -> list[Any]:
 
     factories += [guard_hooks.validation_factory, guard_hooks.safe_call_factory]
     factories.append(guard_startup.startup_factory)
-    from huey_guard import budget, retry
+    from huey_guard import budget, resource_gate, retry
 
-    factories += [retry.resource_gate_factory, retry.policy_hook_factory]
+    factories += [resource_gate.resource_gate_factory, retry.policy_hook_factory]
     factories += [budget.mark_factory, budget.meter_factory]
     from huey_guard.fault_injector import hook as fault_hook
     from huey_guard.observability import setup as observability_setup

@@ -1,10 +1,9 @@
-"""Dynamic retry: the retry-policy hook (order 60) and the resource gate hook (order 10).
+"""Dynamic retry: the retry-policy hook (order 60).
 
 On a failure the policy hook classifies the exception, picks the category's strategy, and
 returns a ``FailureDecision``: retry after a computed delay (huey re-enqueues the task with that
-ETA; the attempt count travels in the message), or fail now. The resource gate runs before a
-RETRY_WHEN_RESOURCES_FREE retry and pushes it back again — without spending an attempt — while
-system memory use is over the threshold, up to a bounded total wait.
+ETA; the attempt count travels in the message), or fail now. A RETRY_WHEN_RESOURCES_FREE retry
+also arms the resource gate (``huey_guard.resource_gate``) for the attempt it schedules.
 """
 
 from __future__ import annotations
@@ -20,21 +19,13 @@ from huey_guard import events
 from huey_guard.config import GuardConfig
 from huey_guard.exception_handler import ExceptionHandler, exception_handler, with_config
 from huey_guard.repair import Repair, repair_arguments
-from huey_guard.runtime import PASSTHROUGH, ExecutionContext, FailureDecision, Hook, guard_retry
+from huey_guard.resource_gate import GATE_KEY
+from huey_guard.runtime import PASSTHROUGH, ExecutionContext, FailureDecision, Hook
 from huey_guard.strategies import RandomSource, RetryState, RetryStrategy, build_strategy
 from huey_guard.strategies import parameters_for as _parameters_for
 from huey_guard.task_classes import task_function, task_name
 
 logger = logging.getLogger("huey_guard.retry")
-
-MemoryReading = Callable[[], float]  # percent of system memory in use
-GATE_KEY = "resource_gate"  # guard-state key that arms the gate for the next attempt
-
-
-def psutil_memory_percent() -> float:
-    import psutil
-
-    return float(psutil.virtual_memory().percent)
 
 
 @dataclass(frozen=True)
@@ -195,7 +186,7 @@ class RetryPolicyHook(Hook):
                 events.RETRY_SCHEDULED,
                 exception=exc,
                 category=category,
-                strategy=_strategy_dict(strategy.name, delay, retry_number, cap),
+                strategy=events.strategy_info(strategy.name, delay, retry_number, cap),
             )
         reason = f"{category}: {strategy.name} retry {retry_number}/{cap} in {delay:.3f}s"
         return FailureDecision(
@@ -226,7 +217,7 @@ class RetryPolicyHook(Hook):
                 events.FINAL_FAILURE,
                 exception=exc,
                 category=category,
-                strategy=_strategy_dict(strategy.name, None, ctx.attempt, cap),
+                strategy=events.strategy_info(strategy.name, None, ctx.attempt, cap),
                 extra={"reason": reason},
             )
         return FailureDecision(retry=False, reason=reason)
@@ -250,66 +241,11 @@ class RetryPolicyHook(Hook):
                 kind,
                 exception=exc,
                 category=category,
-                strategy=_strategy_dict("HUEY_DEFAULT", delay, ctx.attempt + 1, task.retries),
+                strategy=events.strategy_info("HUEY_DEFAULT", delay, ctx.attempt + 1, task.retries),
                 extra={"reason": "huey's own retry settings decide", "advised": strategy.name},
             )
         return PASSTHROUGH
 
 
-class ResourceGateHook(Hook):
-    """Before a resource retry: run only while memory use is under the threshold."""
-
-    order = 10
-    name = "resource-gate"
-
-    def __init__(self, memory_reading: MemoryReading = psutil_memory_percent) -> None:
-        self.memory_reading = memory_reading
-
-    def before_execute(self, ctx: ExecutionContext) -> None:
-        gate = ctx.state.get(GATE_KEY)
-        if not gate:
-            return
-        reading = self._read()
-        if reading is not None and reading >= gate["threshold"]:
-            deferred = gate["deferred"] + gate["delay"]
-            if deferred <= gate["max_wait"]:
-                ctx.state[GATE_KEY] = {**gate, "deferred": deferred}
-                if ctx.runtime.bus.active:
-                    ctx.event(
-                        events.RETRY_DEFERRED,
-                        category="RESOURCE",
-                        strategy=_strategy_dict(
-                            "RETRY_WHEN_RESOURCES_FREE",
-                            gate["delay"],
-                            ctx.attempt,
-                            gate.get("max_attempts", 0),
-                        ),
-                        extra={
-                            "memory_percent": reading,
-                            "threshold": gate["threshold"],
-                            "deferred_total": deferred,
-                        },
-                    )
-                # The runtime writes ctx.state back into the message: the attempt is not spent.
-                raise guard_retry("memory use over threshold", gate["delay"])
-            logger.warning("resource wait exhausted (%.1fs); running anyway", gate["deferred"])
-        del ctx.state[GATE_KEY]  # disarmed: a later failure decides afresh
-
-    def _read(self) -> float | None:
-        try:
-            return float(self.memory_reading())
-        except Exception:
-            logger.exception("memory reading failed; the resource gate lets the task run")
-            return None
-
-
-def _strategy_dict(name: str, delay: float | None, attempt: int, cap: int) -> dict[str, Any]:
-    return {"type": name, "delay": delay, "attempt": attempt, "max_attempts": cap}
-
-
 def policy_hook_factory(runtime: Any, manifest: Any = None) -> Hook:
     return RetryPolicyHook(runtime.config)
-
-
-def resource_gate_factory(runtime: Any, manifest: Any = None) -> Hook | None:
-    return None if runtime.config.observe else ResourceGateHook()
