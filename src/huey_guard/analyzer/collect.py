@@ -252,7 +252,9 @@ def _items(result: FlowResult) -> tuple[Fact | None, ...] | None:
     return tuple(
         None
         if f is None
-        else Fact(f.line, f.column, f"element {i} of the tuple it returns is None (line {f.line})")
+        else Fact(
+            f.line, f.column, f"returns a tuple whose element {i} can be None (line {f.line})"
+        )
         for i, f in enumerate(merged)
     )
 
@@ -306,8 +308,10 @@ def return_reason(
                 deps.append(val.none.dep)
             else:
                 why = val.none.description.rpartition(", because ")[2]
-                text = f"{why}, and {name} returns it at line {ret.lineno}"
-                if "line " in why:  # already a function's reason: the innermost one is enough
+                text = f"{name} returns at line {ret.lineno} a value that may be None: {why}"
+                if why == "it is set to None":
+                    text = f"{name} can return None at line {ret.lineno}"
+                elif "line " in why:  # already a function's reason: the innermost is enough
                     text = why
                 return Fact(ret.lineno, col, text), ()
     if result.falls_off and valued and not _dispatch_chain(fn):
@@ -641,7 +645,7 @@ def _keyed(result: FlowResult) -> tuple[tuple[object, Fact], ...]:
                 out[k] = Fact(
                     fact.line,
                     fact.column,
-                    f"its returned dict's {k!r} value can be None (line {fact.line})",
+                    f"returns a dict whose {k!r} value can be None (line {fact.line})",
                 )
     return tuple(out.items())
 

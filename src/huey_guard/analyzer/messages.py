@@ -57,7 +57,7 @@ def describe_use(code: str, at: ast.AST) -> str:
 def _sourced(fact: Fact) -> str:
     """The None source in words, with its line unless the words already name one."""
     text = fact.description
-    if f"line {fact.line}" in text:
+    if "line " in text:  # it names its own position; a second "(line N)" would only confuse
         return text
     return f"{text} (line {fact.line})"
 
@@ -133,7 +133,7 @@ def make_helper_finding(
     name = callee.rpartition(".")[2]
     message = (
         f"{pd.subject} may be None here: the call to {name}() at line {call.lineno} passes "
-        f"`{pd.name}`, which may be None because {_sourced(fact)}, and nothing checks it "
+        f"`{pd.name}`, which may be None: {_sourced(fact)}, and nothing checks it "
         f"before {pd.use} (line {pd.line})"
     )
     trace = (

@@ -305,7 +305,7 @@ class ModuleContext:
         if cls is not None:
             passed = set(cls.init_params[: len(call.args)]) | {k.arg for k in call.keywords}
             attrs = tuple(
-                (a, Fact(call.lineno, call.col_offset + 1, f.description))
+                (a, Fact(call.lineno, call.col_offset + 1, _leaves(call, a, f)))
                 for a, f in cls.fresh.items()
                 if cls.fresh_from_param.get(a) not in passed
             )
@@ -339,11 +339,11 @@ class ModuleContext:
             items = tuple(
                 None
                 if f is None
-                else Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}")
+                else Fact(call.lineno, call.col_offset + 1, f"{short_text(call)} {f.description}")
                 for f in summary.items
             )
         keyed = tuple(
-            (k, Fact(call.lineno, call.col_offset + 1, f"{short_text(call)}: {f.description}"))
+            (k, Fact(call.lineno, call.col_offset + 1, f"{short_text(call)} {f.description}"))
             for k, f in summary.keyed
         )
         tag = f"class:{summary.returns_class}" if summary.returns_class else summary.returns_tag
@@ -745,3 +745,9 @@ def object_facts(summary: ClassSummary, outside: frozenset[str] = frozenset()) -
         or a in summary.fresh_from_param
         or (a not in later and a not in outside)
     }
+
+
+def _leaves(call: ast.Call, attr: str, fact: Fact) -> str:
+    """A new instance's None attribute, told from the construction the reader is looking at."""
+    how = "unless it is passed" if "unless it is passed" in fact.description else "from __init__"
+    return f"{short_text(call)} at line {call.lineno} leaves .{attr} None ({how})"
