@@ -75,7 +75,7 @@ class LocalProvider:
         self.summaries: dict[str, FuncSummary] = {}
         self.class_summaries: dict[str, ClassSummary] = {}
         self._busy: set[str] = set()
-        self.external_stores = external_stores(ctx.tree_body)
+        self.external_stores = ctx.statements.external_stores
 
     def function(self, q: str) -> FuncSummary | None:
         if q in self.summaries:
@@ -265,7 +265,7 @@ def none_guards(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[int, int]:
     parameter's index, so callers see a pass-through instead of a None source."""
     index = {a.arg: i for i, a in enumerate(all_params(fn))}
     out: dict[int, int] = {}
-    for node in ast.walk(fn):
+    for node in fn.body:  # the guard clause opens the function
         if not (isinstance(node, ast.If) and len(node.body) == 1):
             continue
         ret = node.body[0]
@@ -796,17 +796,3 @@ def _innermost(description: str, line: int) -> str:
     """The first reason in a chain of "X can produce None, since Y" (traces keep the rest)."""
     why = description.rpartition(", since ")[2]
     return why if "line " in why else f"{why} at line {line}"
-
-
-def external_stores(body: list[ast.stmt]) -> frozenset[str]:
-    """Attribute names this module assigns on objects other than ``self``/``cls``."""
-    out: set[str] = set()
-    for stmt in body:
-        for sub in ast.walk(stmt):
-            if (
-                isinstance(sub, ast.Attribute)
-                and isinstance(sub.ctx, ast.Store)
-                and not (isinstance(sub.value, ast.Name) and sub.value.id in ("self", "cls"))
-            ):
-                out.add(sub.attr)
-    return frozenset(out)

@@ -18,7 +18,7 @@ _LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Call)
 _MAX_DEPTH = 4
 
 
-def constant_nodes(tree: ast.Module) -> dict[str, ast.expr]:
+def constant_nodes(tree: ast.Module, rebound: frozenset[str]) -> dict[str, ast.expr]:
     """Module names bound exactly once, at top level, to a literal container or a call."""
     counts: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
@@ -29,7 +29,10 @@ def constant_nodes(tree: ast.Module) -> dict[str, ast.expr]:
             targets, value = list(stmt.targets), stmt.value
         elif isinstance(stmt, ast.AnnAssign):
             targets, value = [stmt.target], stmt.value
-        else:  # for/with/import/def/if at top level: count every name they bind
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[stmt.name] = counts.get(stmt.name, 0) + 2
+            continue
+        else:  # for/with/import/if at top level: count every name they bind
             for sub in ast.walk(stmt):
                 if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
                     counts[sub.id] = counts.get(sub.id, 2)
@@ -40,7 +43,6 @@ def constant_nodes(tree: ast.Module) -> dict[str, ast.expr]:
                     counts[sub.id] = counts.get(sub.id, 0) + 1
             if isinstance(t, ast.Name) and isinstance(value, _LITERALS):
                 values[t.id] = value
-    rebound = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
     return {n: v for n, v in values.items() if counts.get(n) == 1 and n not in rebound}
 
 

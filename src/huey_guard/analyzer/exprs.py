@@ -60,9 +60,13 @@ class ExprEvaluator:
     ctx: ModuleContext
     tags: dict[str, str]
     checked: set[str]  # access paths some condition or dereference has proven not None
-    local_names: frozenset[str]  # names the function binds (they hide module globals)
 
     # -- hooks the statement walker provides ------------------------------------------------
+    @property
+    def local_names(self) -> frozenset[str]:
+        """Names the function binds itself (they hide module globals)."""
+        return frozenset()
+
     def deref(self, target: ast.expr, val: Val, code: str, at: ast.AST, st: State) -> None:
         raise NotImplementedError
 
@@ -104,8 +108,10 @@ class ExprEvaluator:
             tag=self.tags.get(name),
             call_none=st.get(name + "()"),
         )
-        if val == NOT_NONE and name not in self.local_names:
-            return self.ctx.constant(name) or NOT_NONE  # module-level literal data
+        if val == NOT_NONE and self.ctx.may_be_constant(name):
+            data = self.ctx.constant(name)  # module-level literal data, unless shadowed
+            if data is not None and name not in self.local_names:
+                return data
         return val
 
     def ev_Attribute(self, node: ast.Attribute, st: State) -> Val:

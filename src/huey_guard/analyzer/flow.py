@@ -99,12 +99,12 @@ class FunctionFlow(ExprEvaluator):
         self._loops: list[tuple[list[State], list[State]]] = []
         self._noreturn = False
         self.exit_state: State | None = None
-        self.local_names = _bound_names(func)
         # x = <value> if <cond> else None: wherever x is not None, <cond> held (correlated
         # conditions: `other = f(row) if row else None` ... `if other is None: return` ...).
         self.implications: dict[str, tuple[ast.expr, frozenset[str]]] = {}
         self._implying: set[str] = set()
-        self.companions = _companions(func)
+        self._companions: dict[str, frozenset[str]] | None = None
+        self._local_names: frozenset[str] | None = None
 
     def run(self, entry: State) -> FlowResult:
         out = self.block(self.func.body, entry)
@@ -332,7 +332,10 @@ class FunctionFlow(ExprEvaluator):
             self.implications[key] = (cond, names | {root})
 
     def implied(self, key: str, st: State) -> None:
-        for name in self.companions.get(key, ()):
+        unset = [n for n, f in st.items() if f.description == "it is set to None" and not f.steps]
+        if unset and self._companions is None:  # computed on first need only
+            self._companions = _companions(self.func)
+        for name in (self._companions or {}).get(key, ()) if unset else ():
             fact = st.get(name)
             if fact is not None and fact.description == "it is set to None" and not fact.steps:
                 del st[name]  # set together with `key`: `if asking: get_node(*redirect_addr)`
@@ -351,6 +354,12 @@ class FunctionFlow(ExprEvaluator):
         if true is not None:
             st.clear()
             st.update(true)
+
+    @property
+    def local_names(self) -> frozenset[str]:
+        if self._local_names is None:
+            self._local_names = _bound_names(self.func)
+        return self._local_names
 
     def ev_Yield(self, node: ast.Yield, st: State) -> Val:
         val = self.ev(node.value, st) if node.value is not None else NOT_NONE

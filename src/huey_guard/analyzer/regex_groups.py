@@ -7,6 +7,7 @@ parser, so the answer follows exactly the syntax ``re`` accepts.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import Any
 
@@ -23,6 +24,7 @@ _sre_parse = _parser()
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 
 
+@functools.lru_cache(maxsize=1024)
 def optional_groups(pattern: str | bytes) -> frozenset[str]:
     """Names and numbers (as text) of the groups that may be None after a match."""
     try:

@@ -27,6 +27,7 @@ from huey_guard.analyzer.imports import (
 )
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.regex_groups import optional_groups
+from huey_guard.analyzer.statements import statement_facts
 from huey_guard.analyzer.summary import ClassSummary, FuncSummary
 
 # Method name prefixes of a lifecycle's set-up step (see object_facts).
@@ -120,7 +121,8 @@ class ModuleContext:
             for a in node.names
         }
         self.none_globals, self.global_setters = _lazy_globals(tree)
-        self._constant_nodes = constant_nodes(tree)
+        self.statements = statement_facts(tree)
+        self._constant_nodes = constant_nodes(tree, self.statements.globals)
         self._constants: ConstantValues | None = None
         self.module_tags: dict[str, str] = {}
         self.pattern_groups: dict[str, frozenset[str]] = {}  # compiled regex -> optional groups
@@ -147,6 +149,10 @@ class ModuleContext:
             found: Val | None = imported(self.imports[name])
             return found
         return None
+
+    def may_be_constant(self, name: str) -> bool:
+        """Cheap pre-check before ``constant``: bound by this module's data or an import."""
+        return name in self._constant_nodes or name in self.imports
 
     def all_constants(self) -> dict[str, Val]:
         """This module's informative constant values, for other modules (phase-1 summary)."""
