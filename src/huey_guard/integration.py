@@ -7,6 +7,8 @@ process can be guarded differently, and ``uninstall()`` restores exactly what wa
   ``register`` is wrapped, which catches ``task``, ``periodic_task``, ``context_task``, custom
   wrapper classes and the ``huey.task()(func)`` call form alike);
 - ``enqueue`` runs the producer-side hooks (argument validation) before anything is stored;
+- ``create_consumer`` runs the runtime's consumer start-up callbacks (the start-up scan, the
+  metrics endpoint) in the process that consumes, and only there;
 - the runtime object hangs off the instance as ``huey.guard``.
 """
 
@@ -72,6 +74,19 @@ def install(
         return original_enqueue(task)
 
     huey.enqueue = enqueue
+
+    original_create_consumer = huey.create_consumer
+
+    @functools.wraps(original_create_consumer)
+    def create_consumer(**options: Any) -> Any:
+        for before in runtime.before_consumer:
+            before()
+        consumer = original_create_consumer(**options)
+        for after in runtime.after_consumer:
+            after(consumer)
+        return consumer
+
+    huey.create_consumer = create_consumer
     _forget_intermediate_errors(huey)
     return runtime
 

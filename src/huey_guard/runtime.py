@@ -167,6 +167,11 @@ class GuardRuntime:
         self.clock = clock
         # The performance budget (budget.meter_factory sets it when performance_threshold is).
         self.budget: PerformanceBudget | None = None
+        # Work for the process that creates a consumer, not for producers (install() wraps
+        # huey.create_consumer once): ``before_consumer`` callbacks may refuse the start by
+        # raising; ``after_consumer`` callbacks receive the consumer.
+        self.before_consumer: list[Callable[[], Any]] = []
+        self.after_consumer: list[Callable[[Any], Any]] = []
         self._set_hooks(hooks or [])
 
     def add_hook(self, hook: Hook) -> None:

@@ -44,19 +44,8 @@ class StartupReport:
 
 def startup_factory(runtime: Any, manifest: Any = None) -> None:
     """Hook factory: arranges the scan at consumer creation; contributes no pipeline hook."""
-    if runtime.config.startup_scan == "off":
-        return None
-    huey = runtime.huey
-    if "create_consumer" in vars(huey):
-        return None  # already attached (install is idempotent)
-    original = huey.create_consumer
-
-    @functools.wraps(original)
-    def create_consumer(*args: Any, **options: Any) -> Any:
-        run_startup_scan(runtime)
-        return original(*args, **options)
-
-    huey.create_consumer = create_consumer
+    if runtime.config.startup_scan != "off":
+        runtime.before_consumer.append(functools.partial(run_startup_scan, runtime))
     return None
 
 

@@ -7,7 +7,6 @@ metrics (process-wide, added once) and each instance's alert manager (filtered b
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import weakref
@@ -150,25 +149,9 @@ def _attach_metrics(hub: ObservabilityHub, runtime: Any, state: Observability) -
     metrics = metrics_for()
     hub.add("metrics", metrics.observe)
     if conf.port is not None:
-        _serve_when_consuming(runtime, state)
+        # The endpoint starts when this process creates a consumer (not in every producer).
+        runtime.after_consumer.append(lambda consumer: _start_server(state))
     return metrics
-
-
-def _serve_when_consuming(runtime: Any, state: Observability) -> None:
-    """Start the endpoint when this process creates a consumer (not in every producer)."""
-    huey = runtime.huey
-    original = huey.create_consumer
-    if getattr(original, "_huey_guard_metrics", False):
-        return
-
-    @functools.wraps(original)
-    def create_consumer(**options: Any) -> Any:
-        consumer = original(**options)
-        _start_server(state)
-        return consumer
-
-    create_consumer._huey_guard_metrics = True  # type: ignore[attr-defined]
-    huey.create_consumer = create_consumer
 
 
 def _start_server(state: Observability) -> None:
