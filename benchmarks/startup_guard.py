@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-MODULE = '''\
+MODULE = """\
 from huey import MemoryHuey
 from bench_app.queue import huey
 
@@ -41,7 +41,7 @@ def label_{i}(order_id: int) -> str:
     if found is None:
         return "missing"
     return found.upper()
-'''
+"""
 
 
 def build_tree(root: Path, modules: int) -> list[str]:
