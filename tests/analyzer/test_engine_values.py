@@ -330,3 +330,59 @@ def test_star_imports_imported_tables_and_constructed_returns(tmp_path) -> None:
     assert ("tasks.py", 11, "NS101") in found
     assert ("tasks.py", 18, "NS101") in found
     assert not [f for f in found if f[0] != "tasks.py" and f[2].startswith("NS1")]
+
+
+def test_another_modules_lazy_global_and_its_setter(tmp_path) -> None:
+    from huey_guard.analyzer import ScanOptions, scan
+
+    files = {
+        "app/__init__.py": "",
+        "app/queue.py": "from huey import MemoryHuey\nhuey = MemoryHuey('t')\n",
+        "app/remote.py": textwrap.dedent(
+            """
+            CONNECTION = None
+
+            def connect():
+                global CONNECTION
+                CONNECTION = object()
+                return CONNECTION
+            """
+        ),
+        "app/state.py": textwrap.dedent(
+            """
+            from .queue import huey
+
+            def last(kind):
+                return huey.get(kind, peek=True)
+            """
+        ),
+        "app/tasks.py": textwrap.dedent(
+            """
+            from . import remote, state
+            from .queue import huey
+
+            @huey.task()
+            def keys():
+                return remote.CONNECTION.keys()
+
+            @huey.task()
+            def keys_connected():
+                remote.connect()
+                return remote.CONNECTION.keys()
+
+            @huey.task()
+            def previous(kind):
+                return state.last(kind).split("-")
+            """
+        ),
+    }
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = scan([str(tmp_path / "app")], ScanOptions(jobs=1, cache_dir=None))
+    found = {(f.path.rpartition("/")[2], f.line, f.code) for f in result.findings}
+    assert {f for f in found if f[2].startswith("NS1")} == {
+        ("tasks.py", 7, "NS101"),
+        ("tasks.py", 16, "NS101"),
+    }

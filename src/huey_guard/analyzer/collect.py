@@ -107,7 +107,12 @@ class LocalProvider:
         return None
 
     def instance_results(self, q: str) -> bool | None:
-        return None
+        """Phase 1 cannot see other modules' Huey instances: an imported ``huey`` (or
+        ``*_huey``) counts by name, as the project index's documented fallback does."""
+        last = q.rpartition(".")[2].lower()
+        if q.startswith("huey.") or q == "huey" or not (last == "huey" or last.endswith("_huey")):
+            return None
+        return True
 
     def class_summary(self, q: str) -> ClassSummary | None:
         if q in self.class_summaries:
@@ -514,6 +519,8 @@ def collect_module(
         external_stores=provider.external_stores,
         exports=exported_names(tree),
         constants=ctx.all_constants(),
+        lazy_globals=ctx.none_globals,
+        global_setters=ctx.global_setters,
         lines=lines,
     )
 

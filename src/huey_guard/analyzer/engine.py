@@ -82,7 +82,7 @@ def analyze_module(
                 )
             )
         for callee, pd, fact, call in result.helper_derefs:
-            where = index.path_of_function(pd.where or callee) or path
+            where = index.path_of_function(index.resolve(pd.where or callee)) or path
             findings.append(make_helper_finding(where, callee, pd, fact, call, task_name))
         for method, attr, pd, fact, call in result.method_derefs:
             where = index.path_of_function(index.resolve(method)) or path

@@ -123,6 +123,8 @@ class ExprEvaluator:
             return Val(none=Fact(node.lineno, node.col_offset + 1, text))
         if key is not None:
             fact = st.get(key)
+            if fact is None and key not in self.checked and isinstance(node.value, ast.Name):
+                fact = self.ctx.module_global(node)  # remote.CONNECTION, set by connect()
             if fact is None and key_of(node.value) is None and base.tag:
                 fact = dict(base.attrs).get(node.attr) or self.ctx.attribute_fact(base, node)
             return Val(none=fact, elem=st.get(key + "[]"), tag=self.tags.get(key))

@@ -293,6 +293,10 @@ class FunctionFlow(ExprEvaluator):
         if isinstance(call.func, ast.Name) and call.func.id in self.ctx.global_setters:
             for name in self.ctx.global_setters[call.func.id]:
                 kill(st, name)  # init_connection() sets the module global
+        if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+            for name in self.ctx.module_setter(call):  # remote.connect() sets remote.X
+                self.checked.add(f"{call.func.value.id}.{name}")
+                kill(st, f"{call.func.value.id}.{name}")
         if self.ctx.is_noreturn(call, target):
             self._noreturn = True
         func = call.func

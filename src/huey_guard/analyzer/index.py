@@ -96,6 +96,18 @@ class ProjectIndex:
         summary = self.modules.get(module)
         return summary.constants.get(name) if summary is not None else None
 
+    def lazy_global(self, q: str) -> Fact | None:
+        """``remote.CONNECTION``: a module global that stays None until a setter runs."""
+        module, _, name = q.rpartition(".")
+        summary = self.modules.get(module)
+        return summary.lazy_globals.get(name) if summary is not None else None
+
+    def global_setter(self, q: str) -> frozenset[str]:
+        """The globals of its module that function ``q`` sets (``remote.connect()``)."""
+        module, _, name = self.resolve(q).rpartition(".")
+        summary = self.modules.get(module)
+        return summary.global_setters.get(name, frozenset()) if summary else frozenset()
+
     def star_names(self, module: str) -> tuple[str, ...]:
         """The names ``from module import *`` binds, when the module was scanned."""
         summary = self.modules.get(module)

@@ -150,6 +150,28 @@ class ModuleContext:
             return found
         return None
 
+    def module_global(self, node: ast.Attribute) -> Fact | None:
+        """``module.NAME`` for another scanned module's global that is None until one of its
+        functions sets it."""
+        if not isinstance(node.value, ast.Name) or node.value.id not in self.imports:
+            return None
+        find = getattr(self.provider, "lazy_global", None)
+        q = self.qualify(node)
+        fact = find(q) if find is not None and q is not None else None
+        if fact is None:
+            return None
+        why = f"{short_text(node)} is None until {node.value.id}'s set-up function runs"
+        return Fact(node.lineno, node.col_offset + 1, why)
+
+    def module_setter(self, call: ast.Call) -> frozenset[str]:
+        """Globals of another module that this call (``remote.connect()``) sets."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return frozenset()
+        find = getattr(self.provider, "global_setter", None)
+        q = self.qualify(func)
+        return find(q) if find is not None and q is not None else frozenset()
+
     def may_be_constant(self, name: str) -> bool:
         """Cheap pre-check before ``constant``: bound by this module's data or an import."""
         return name in self._constant_nodes or name in self.imports

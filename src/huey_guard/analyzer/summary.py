@@ -126,4 +126,6 @@ class ModuleSummary:
     external_stores: frozenset[str] = frozenset()  # attributes assigned on non-self objects
     exports: tuple[str, ...] = ()  # what `from this_module import *` binds
     constants: dict[str, Val] = field(default_factory=dict)  # module-level data (constants.py)
+    lazy_globals: dict[str, Fact] = field(default_factory=dict)  # None until a setter runs
+    global_setters: dict[str, frozenset[str]] = field(default_factory=dict)  # func -> globals
     lines: int = 0
