@@ -1,8 +1,10 @@
 """The scan driver: discover files, summarise them (phase 1), analyse task code (phase 2).
 
-Both phases run in parallel over ``options.jobs`` processes when there is enough work; phase 1
-is cached per file and the whole result per unchanged tree (see cache.py). A bad file never
-stops the scan: it becomes an NS0xx/NS9xx finding and every other file is still analysed.
+Both phases run in parallel over ``options.jobs`` processes when there is enough work; phase-1
+summaries are cached per file (kept together in one pack per set of scanned paths: one read and
+one write per run instead of one file per module) and the whole result per unchanged tree (see
+cache.py). A bad file never stops the scan: it becomes an NS0xx/NS9xx finding and every other
+file is still analysed.
 """
 
 from __future__ import annotations
@@ -132,11 +134,9 @@ def _init_worker(index: ProjectIndex | None) -> None:
     _WORKER_INDEX = index
 
 
-def _phase1_job(args: tuple[SourceFile, bytes, ScanOptions, Cache, str]) -> Phase1:
-    file, data, options, cache, key = args
-    p1 = phase1(file, data, options)[0]
-    cache.store("p1", key, p1)  # written by the worker: cache writes run in parallel too
-    return p1
+def _phase1_job(args: tuple[SourceFile, bytes, ScanOptions]) -> Phase1:
+    file, data, options = args
+    return phase1(file, data, options)[0]
 
 
 def _phase2_job(args: tuple[SourceFile, bytes, Phase1, ScanOptions]) -> FileResult:
@@ -166,7 +166,13 @@ def scan(paths: Sequence[str], options: ScanOptions = ScanOptions()) -> ScanResu
     cached = cache.load("scan", scan_key)
     if isinstance(cached, tuple):
         return ScanResult(cached, time.perf_counter() - started, {"cache": "hit"})
-    p1s, trees = _run_phase1(files, datas, keys, cache, options)
+    pack_key = cache.key("p1pack", *(f.display for f in files))
+    pack = cache.load("p1", pack_key)
+    known: dict[str, Phase1] = pack if isinstance(pack, dict) else {}
+    p1s, trees = _run_phase1(files, datas, keys, known, options)
+    fresh = {k: p for k, p in zip(keys, p1s, strict=True)}
+    if fresh != known:
+        cache.store("p1", pack_key, fresh)  # this tree's summaries, one write
     summaries = [p.summary for p in p1s if p.summary is not None]
     index = ProjectIndex(summaries, options)
     results = _run_phase2(files, datas, p1s, trees, index, options)
@@ -179,10 +185,11 @@ def _run_phase1(
     files: list[SourceFile],
     datas: list[bytes | Finding],
     keys: list[str],
-    cache: Cache,
+    known: dict[str, Phase1],
     options: ScanOptions,
 ) -> tuple[list[Phase1], dict[int, ast.Module]]:
-    """Summaries of every file (cached per file); trees are kept when parsed in-process."""
+    """Summaries of every file (``known`` ones from the cache); trees are kept when parsed
+    in-process."""
     p1s: dict[int, Phase1] = {}
     trees: dict[int, ast.Module] = {}
     todo: list[tuple[int, bytes]] = []
@@ -190,7 +197,7 @@ def _run_phase1(
         if isinstance(d, Finding):
             p1s[i] = Phase1(None, (d,), 0)
             continue
-        hit = cache.load("p1", keys[i])
+        hit = known.get(keys[i])
         if isinstance(hit, Phase1):
             p1s[i] = hit
         else:
@@ -198,14 +205,13 @@ def _run_phase1(
     workers = _workers(options, len(todo), sum(len(d) for _, d in todo))
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            jobs = [(files[i], d, options, cache, keys[i]) for i, d in todo]
+            jobs = [(files[i], d, options) for i, d in todo]
             for (i, _), p1 in zip(todo, pool.map(_phase1_job, jobs, chunksize=4), strict=True):
                 p1s[i] = p1
     else:
         for i, d in todo:
             p1, tree = phase1(files[i], d, options)
             p1s[i] = p1
-            cache.store("p1", keys[i], p1)
             if tree is not None:
                 trees[i] = tree
     return [p1s[i] for i in range(len(files))], trees
