@@ -175,14 +175,16 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         param_derefs=tuple(result.param_derefs[i] for i in sorted(result.param_derefs)),
         self_derefs=tuple(sorted(result.self_derefs.items())),
     )
+    # A generator: the walk reached a yield; an unreachable one (`if False: yield`) is only
+    # looked for when the function would otherwise be said to return None.
+    none, deps = (None, ()) if result.yielded else return_reason(fn, result)
+    generator = result.yielded or (none is not None and _has_yield(fn))
     if not _transparent(fn):  # a decorated function: calling it gives something else...
-        if _has_yield(fn):
+        if generator:
             return base
-        undecorated = return_reason(fn, result)[0]  # ...but task.call_local(...) runs it
-        return replace(base, undecorated_none=undecorated)
-    if _has_yield(fn):  # a generator: what it yields is what iterating the call gives
+        return replace(base, undecorated_none=none)  # ...but task.call_local(...) runs it
+    if generator:  # what it yields is what iterating the call gives
         return replace(base, **_elements(result.yields))
-    none, deps = return_reason(fn, result)
     noreturn = not result.falls_off and not result.returns and not _is_stub(fn)
     returns_self = bool(result.returns) and all(
         isinstance(r.value, ast.Name) and r.value.id == "self" for r, _ in result.returns

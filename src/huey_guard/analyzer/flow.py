@@ -71,6 +71,7 @@ class FlowResult:
     helper_derefs: list[tuple[str, ParamDeref, Fact, ast.Call]] = field(default_factory=list)
     returns: list[tuple[ast.Return, Val]] = field(default_factory=list)
     yields: list[tuple[ast.Yield, Val]] = field(default_factory=list)
+    yielded: bool = False  # a yield or yield from was reached: the function is a generator
     falls_off: bool = False
     calls: set[str] = field(default_factory=set)
     decorates: set[str] = field(default_factory=set)  # `<huey>.task(...)` applied inside
@@ -368,7 +369,12 @@ class FunctionFlow(ExprEvaluator):
     def ev_Yield(self, node: ast.Yield, st: State) -> Val:
         val = self.ev(node.value, st) if node.value is not None else NOT_NONE
         self.result.yields.append((node, val))
+        self.result.yielded = True
         return NOT_NONE  # what the consumer sends back: usually nothing we know
+
+    def ev_YieldFrom(self, node: ast.YieldFrom, st: State) -> Val:
+        self.result.yielded = True
+        return super().ev_YieldFrom(node, st)
 
     def ev_Lambda(self, node: ast.Lambda, st: State) -> Val:
         """A lambda's body is evaluated quietly (it runs later, with unknown arguments) to
