@@ -70,6 +70,16 @@ def test_type_validator_names_parameter_expected_and_actual() -> None:
         type_validator(call(typed, 3, ["a", 4]))
 
 
+class BadRepr:
+    def __repr__(self) -> str:
+        raise RuntimeError("repr is broken")
+
+
+def test_a_value_whose_repr_raises_still_gets_the_validation_error() -> None:
+    with pytest.raises(ArgumentValidationError, match=r"'amount'.*repr failed: RuntimeError"):
+        type_validator(call(typed, BadRepr(), ["a"]))
+
+
 def _app(kind: str, tmp_path: pathlib.Path) -> Any:
     if kind == "memory":
         return MemoryHuey(f"v-{kind}")

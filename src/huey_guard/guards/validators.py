@@ -279,5 +279,9 @@ def _type_name(annotation: Any) -> str:
 
 
 def _short(value: Any, limit: int = 40) -> str:
-    text = repr(value)
+    # Only for error messages: a repr that raises must not replace the validation error.
+    try:
+        text = repr(value)
+    except Exception as exc:
+        text = f"<{type(value).__name__} (repr failed: {type(exc).__name__})>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
