@@ -386,3 +386,39 @@ def test_another_modules_lazy_global_and_its_setter(tmp_path) -> None:
         ("tasks.py", 7, "NS101"),
         ("tasks.py", 16, "NS101"),
     }
+
+
+def test_contextmanager_yielding_none_zip_enumerate_and_slices() -> None:
+    found = _found(
+        """
+        import contextlib
+
+        READINGS = {"a": [1.0, None, 2.0], "b": [1.0, 2.0]}
+
+        @contextlib.contextmanager
+        def job(name):
+            if not name:
+                yield None
+                return
+            yield object()
+
+        @huey.task()
+        def use(name):
+            with job(name) as j:
+                return j.run()
+
+        @huey.task()
+        def deltas(meter):
+            values = READINGS[meter]
+            return [b - a for a, b in zip(values, values[1:])]
+
+        @huey.task()
+        def numbered(meter):
+            return [i + 1 for i, _ in enumerate(READINGS[meter])]
+
+        @huey.task()
+        def totals(meter):
+            return [v * 2 for _, v in enumerate(READINGS[meter], 1)]
+        """
+    )
+    assert found == {(16, "NS101"), (21, "NS105"), (29, "NS105")}

@@ -181,7 +181,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
     generator = result.yielded or (none is not None and _has_yield(fn))
     if not _transparent(fn):  # a decorated function: calling it gives something else...
         if generator:
-            return base
+            return replace(base, enters=_enters(fn, result))
         return replace(base, undecorated_none=none)  # ...but task.call_local(...) runs it
     if generator:  # what it yields is what iterating the call gives
         return replace(base, **_elements(result.yields))
@@ -805,3 +805,18 @@ def _innermost(description: str, line: int) -> str:
     """The first reason in a chain of "X can produce None, since Y" (traces keep the rest)."""
     why = description.rpartition(", since ")[2]
     return why if "line " in why else f"{why} at line {line}"
+
+
+_CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager"})
+
+
+def _enters(fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult) -> Fact | None:
+    """``@contextmanager`` generators that may ``yield None``: ``with f() as x`` binds None."""
+    names = {(dotted_text(d) or "").rpartition(".")[2] for d in fn.decorator_list}
+    if not names & _CONTEXT_MANAGERS:
+        return None
+    for node, val in result.yields:
+        if val.none is not None and val.none.real:
+            why = f"{fn.name}() can yield None to its with block at line {node.lineno}"
+            return Fact(node.lineno, node.col_offset + 1, why)
+    return None

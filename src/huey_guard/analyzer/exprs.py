@@ -167,6 +167,8 @@ class ExprEvaluator:
             return Val(none=dict(base.keyed).get(node.slice.value))
         if base.sub is not None and not isinstance(node.slice, ast.Slice):
             return base.sub
+        if isinstance(node.slice, ast.Slice) and (base.elem or base.sub) and not base.mapping:
+            return Val(elem=base.elem, sub=base.sub, elem_tag=base.elem_tag)  # same elements
         if isinstance(node.slice, ast.Slice):
             return NOT_NONE
         if base.items is not None and isinstance(node.slice, ast.Constant):

@@ -366,6 +366,16 @@ class FunctionFlow(ExprEvaluator):
             self._local_names = _bound_names(self.func)
         return self._local_names
 
+    def _entered(self, expr: ast.expr) -> Val:
+        """What ``with expr as x`` binds, when expr calls a project @contextmanager."""
+        if not isinstance(expr, ast.Call):
+            return NOT_NONE
+        target = self.ctx.call_target(expr, self.class_name)
+        summary = self.ctx.provider.function(target) if target else None
+        if summary is None or summary.enters is None:
+            return NOT_NONE
+        return Val(none=Fact(expr.lineno, expr.col_offset + 1, summary.enters.description))
+
     def ev_Yield(self, node: ast.Yield, st: State) -> Val:
         val = self.ev(node.value, st) if node.value is not None else NOT_NONE
         self.result.yields.append((node, val))
@@ -533,7 +543,7 @@ class FunctionFlow(ExprEvaluator):
             val = self.ev(item.context_expr, st)
             self.deref(item.context_expr, val, "NS105", item.context_expr, st)
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, NOT_NONE, st, None)
+                self.assign(item.optional_vars, self._entered(item.context_expr), st, None)
             caught |= _suppressed_by(item.context_expr)
         if not caught:
             return self.block(s.body, st)

@@ -226,6 +226,22 @@ class ModuleContext:
                 return Val(none=Fact(call.lineno, call.col_offset + 1, text))
         if (
             isinstance(func, ast.Name)
+            and func.id in ("zip", "enumerate")
+            and args
+            and not call.keywords
+            and func.id not in st
+            and func.id not in self.local
+        ):
+            # zip(a, b) yields (a-element, b-element); enumerate(a) yields (index, a-element).
+            if func.id == "enumerate":
+                elems: tuple[Fact | None, ...] = (None, args[0].elem)
+            else:
+                elems = tuple(a.elem for a in args)
+            if any(elems):
+                return Val(sub=Val(items=elems))
+            return NOT_NONE
+        if (
+            isinstance(func, ast.Name)
             and func.id in cat.ELEMENT_KEEPERS
             and args
             and func.id not in st

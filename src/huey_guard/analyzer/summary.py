@@ -75,6 +75,7 @@ class FuncSummary:
     returns_tag: str | None = None  # kind of object it returns (e.g. "datetime", "element")
     keyed: tuple[tuple[object, Fact], ...] = ()  # None-able values of a returned dict
     self_derefs: tuple[tuple[str, ParamDeref], ...] = ()  # lazy self attributes it uses unchecked
+    enters: Fact | None = None  # a @contextmanager that may yield None to its with block
     undecorated_none: Fact | None = None  # decorated: why the function itself returns None
     elem: Fact | None = None  # the elements it yields (a generator) or returns may be None
     elem_items: tuple[Fact | None, ...] | None = None  # ...None-able parts of yielded tuples
