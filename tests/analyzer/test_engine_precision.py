@@ -161,3 +161,27 @@ def test_lazily_set_attribute_is_reported_where_an_instance_uses_it_unset() -> N
         """
     )
     assert found == {(11, "NS101")}
+
+
+def test_conditional_default_and_getattr_probe() -> None:
+    found = _found(
+        """
+        def check(data, revoke_until, timestamp=None):
+            if revoke_until is not None and timestamp is None:
+                timestamp = 1
+            if revoke_until is None:
+                return False
+            return revoke_until <= timestamp
+
+        def unguarded(data, revoke_until, timestamp=None):
+            if revoke_until is not None and timestamp is None:
+                timestamp = 1
+            return timestamp + 1
+
+        def probe(body=None):
+            if getattr(body, "tell", None) is not None:
+                return body.tell()
+            return 0
+        """
+    )
+    assert found == {(12, "NS105")}

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 
+# Wrappers whose first argument is the real type: `Mapped[Optional[int]]`, `Final[X | None]`.
+_WRAPPERS = frozenset({"Mapped", "Annotated", "Final", "ClassVar", "InitVar", "Required"})
+
 
 def is_optional(node: ast.expr | None) -> bool:
-    """``Optional[X]``, ``X | None``, ``Union[X, None]``, also inside quotes and ``Mapped[...]``."""
+    """``Optional[X]``, ``X | None``, ``Union[X, None]``, also inside quotes and ``Mapped[...]``.
+    Only the annotation's own top level counts: ``tuple[str, int | None]`` is a tuple."""
     if node is None:
         return False
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -14,23 +18,23 @@ def is_optional(node: ast.expr | None) -> bool:
             node = ast.parse(node.value, mode="eval").body
         except SyntaxError:
             return False
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Subscript):
-            name = (
-                sub.value.attr
-                if isinstance(sub.value, ast.Attribute)
-                else getattr(sub.value, "id", "")
-            )
-            if name == "Optional":
-                return True
-            if name == "Union" and any(_is_none(e) for e in _elts(sub.slice)):
-                return True
-        if (
-            isinstance(sub, ast.BinOp)
-            and isinstance(sub.op, ast.BitOr)
-            and (_is_none(sub.left) or _is_none(sub.right))
-        ):
+    if _is_none(node):
+        return True
+    if isinstance(node, ast.Subscript):
+        name = (
+            node.value.attr
+            if isinstance(node.value, ast.Attribute)
+            else getattr(node.value, "id", "")
+        )
+        if name == "Optional":
             return True
+        if name == "Union":
+            return any(_is_none(e) or is_optional(e) for e in _elts(node.slice))
+        if name in _WRAPPERS:
+            return is_optional(_elts(node.slice)[0])
+        return False
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return is_optional(node.left) or is_optional(node.right)
     return False
 
 

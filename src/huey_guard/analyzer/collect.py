@@ -199,7 +199,7 @@ def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
         returns_tag=_returns_tag(result),
         keyed=_keyed(result),
         passthrough=_passthrough(result, fn),
-        items=_items(result),
+        items=_declared_items(fn, _items(result)),
         **_elements(result.returns),
     )
 
@@ -820,3 +820,19 @@ def _enters(fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult) -> F
             why = f"{fn.name}() can yield None to its with block at line {node.lineno}"
             return Fact(node.lineno, node.col_offset + 1, why)
     return None
+
+
+def _declared_items(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, items: tuple[Fact | None, ...] | None
+) -> tuple[Fact | None, ...] | None:
+    """``-> tuple[int, str, str | None]``: the author says which parts can be None; parts
+    declared not None are trusted (the code relies on a call's options we do not follow)."""
+    ann = fn.returns
+    if items is None or not isinstance(ann, ast.Subscript):
+        return items
+    name = ann.value.attr if isinstance(ann.value, ast.Attribute) else getattr(ann.value, "id", "")
+    parts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else None
+    if name.lower() != "tuple" or parts is None or len(parts) != len(items):
+        return items
+    kept = tuple(f if is_optional(p) else None for f, p in zip(items, parts, strict=True))
+    return kept if any(kept) else None

@@ -400,6 +400,19 @@ class ExprEvaluator:
             left, right = right, left
         if isinstance(left, ast.NamedExpr):
             left = left.target
+        if (
+            isinstance(left, ast.Call)
+            and isinstance(left.func, ast.Name)
+            and left.func.id == "getattr"
+            and len(left.args) == 3
+            and is_none_const(right)
+            and isinstance(op, _NONE_NE)
+        ):
+            # getattr(body, "tell", None) is not None: body has the attribute, so not None
+            inner = key_of(left.args[0])
+            if inner is not None:
+                kill(true, inner)
+            return
         key = key_of(left)
         if key is None:
             return

@@ -25,6 +25,8 @@ class Fact:
     only_codes: frozenset[str] | None = None  # restrict reportable dereferences
     param: str | None = None  # set for the weak "unchecked task parameter" fact (NS201)
     dep: str | None = None  # phase 1: None-ness depends on this callee's summary
+    # Only None while one of these paths is falsy: `if a is not None and x is None: x = ...`
+    when: frozenset[str] = frozenset()
 
     @property
     def weak(self) -> bool:

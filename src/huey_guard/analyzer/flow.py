@@ -337,6 +337,8 @@ class FunctionFlow(ExprEvaluator):
             self.implications[key] = (cond, names | {root})
 
     def implied(self, key: str, st: State) -> None:
+        for name in [n for n, f in st.items() if key in f.when]:
+            del st[name]  # `if a is not None and x is None: x = ...` then `if a is not None:`
         unset = [n for n, f in st.items() if f.description == "it is set to None" and not f.steps]
         if unset and self._companions is None:  # computed on first need only
             self._companions = _companions(self.func)
@@ -488,7 +490,10 @@ class FunctionFlow(ExprEvaluator):
 
     def st_If(self, s: ast.If, st: State) -> State | None:
         _, true, false = self.test(s.test, st)
-        return join(self.block(s.body, true), self.block(s.orelse, false))
+        out = join(self.block(s.body, true), self.block(s.orelse, false))
+        if out is not None and isinstance(s.test, ast.BoolOp) and isinstance(s.test.op, ast.And):
+            _conditional_default(s, out)
+        return out
 
     def st_Break(self, s: ast.Break, st: State) -> State | None:
         if self._loops:
@@ -747,3 +752,41 @@ def _header_nodes(stmt: ast.stmt) -> list[ast.AST]:
             if isinstance(item, ast.AST):
                 out.extend(ast.walk(item))
     return out
+
+
+def _conditional_default(s: ast.If, out: State) -> None:
+    """``if a is not None and x is None: x = default``: afterwards x may be None only where
+    ``a`` is falsy, so proving ``a`` (``elif a is not None and a <= x``) proves x too."""
+    assert isinstance(s.test, ast.BoolOp)
+    target: str | None = None
+    guards: set[str] = set()
+    for operand in s.test.values:
+        if (
+            isinstance(operand, ast.Compare)
+            and len(operand.ops) == 1
+            and isinstance(operand.ops[0], (ast.Is, ast.Eq))
+            and is_none_const(operand.comparators[0])
+        ):
+            target = key_of(operand.left)
+        elif isinstance(operand, ast.UnaryOp) and isinstance(operand.op, ast.Not):
+            target = key_of(operand.operand)
+        else:
+            subject = operand
+            if (
+                isinstance(operand, ast.Compare)
+                and len(operand.ops) == 1
+                and isinstance(operand.ops[0], (ast.IsNot, ast.NotEq))
+                and is_none_const(operand.comparators[0])
+            ):
+                subject = operand.left
+            key = key_of(subject)
+            if key is None:
+                return
+            guards.add(key)
+    if target is None or not guards or target not in out:
+        return
+    assigned = any(
+        isinstance(b, ast.Assign) and any(key_of(t) == target for t in b.targets) for b in s.body
+    )
+    if assigned:
+        out[target] = replace(out[target], when=frozenset(guards))
