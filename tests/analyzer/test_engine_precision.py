@@ -185,3 +185,23 @@ def test_conditional_default_and_getattr_probe() -> None:
         """
     )
     assert found == {(12, "NS105")}
+
+
+def test_upsert_then_select_reads_the_row_it_wrote() -> None:
+    found = _found(
+        """
+        def incr(db, key):
+            curs = db.cursor()
+            curs.execute("insert into counter (key, value) values (?, 1) "
+                         "on conflict (key) do update set value = value + 1", (key,))
+            curs.execute("select value from counter where key = ?", (key,))
+            return curs.fetchone()[0]
+
+        def other(db, key):
+            curs = db.cursor()
+            curs.execute("insert into audit (key) values (?)", (key,))
+            curs.execute("select value from counter where key = ?", (key,))
+            return curs.fetchone()[0]
+        """
+    )
+    assert found == {(13, "NS102")}

@@ -32,7 +32,9 @@ from huey_guard.analyzer.resolve import (
     ModuleContext,
     nullable_aggregate_sql,
     one_row_sql,
+    selected_table,
     short_text,
+    written_table,
 )
 from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS, ParamDeref
 
@@ -104,6 +106,7 @@ class FunctionFlow(ExprEvaluator):
         # conditions: `other = f(row) if row else None` ... `if other is None: return` ...).
         self.implications: dict[str, tuple[ast.expr, frozenset[str]]] = {}
         self._implying: set[str] = set()
+        self._written_tables: set[str] = set()
         self._companions: dict[str, frozenset[str]] | None = None
         self._local_names: frozenset[str] | None = None
 
@@ -304,8 +307,14 @@ class FunctionFlow(ExprEvaluator):
         if isinstance(func, ast.Attribute) and func.attr in ("execute", "execute_sql"):
             key = key_of(func.value)
             if key is not None:
+                written = written_table(call)
+                if written is not None:
+                    self._written_tables.add(written)
                 if one_row_sql(call):
                     self.tags[key] = "sql-null" if nullable_aggregate_sql(call) else "sql-one"
+                elif selected_table(call) in self._written_tables:
+                    # upsert-then-select: the row this function just wrote is there to read
+                    self.tags[key] = "sql-one"
                 elif self.tags.get(key, "").startswith("sql-"):
                     del self.tags[key]
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):

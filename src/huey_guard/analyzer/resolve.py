@@ -639,6 +639,26 @@ _NULLABLE_AGGREGATE = re.compile(
 )
 
 
+_WRITE_SQL = re.compile(
+    r"^\s*(?:insert(?:\s+or\s+\w+)?|replace|upsert|merge)\s+into\s+[\"`\[]?(\w+)",
+    re.IGNORECASE,
+)
+_SELECT_FROM = re.compile(r"^\s*select\b.*?\bfrom\s+[\"`\[]?(\w+)", re.IGNORECASE | re.DOTALL)
+
+
+def written_table(call: ast.Call) -> str | None:
+    """``execute("insert into counter ... on conflict ...")``: the table it writes."""
+    sql = _execute_sql(call)
+    found = _WRITE_SQL.search(sql) if sql is not None else None
+    return found.group(1).lower() if found else None
+
+
+def selected_table(call: ast.Call) -> str | None:
+    sql = _execute_sql(call)
+    found = _SELECT_FROM.search(sql) if sql is not None else None
+    return found.group(1).lower() if found else None
+
+
 def one_row_sql(call: ast.Call) -> bool:
     """``cursor.execute("select count(*) ...")``: fetchone() after it always has a row."""
     sql = _execute_sql(call)
