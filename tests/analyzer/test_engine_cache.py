@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from huey_guard.analyzer import ScanOptions, scan
+from huey_guard.analyzer import cache as cache_module
+from huey_guard.analyzer.cache import Cache, engine_files, engine_fingerprint, fingerprint_files
 
 TASK = """import os
 from huey import RedisHuey
@@ -83,3 +85,38 @@ def test_concurrent_runs_share_a_cache_directory(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0, 0]
     assert outputs == ["24"] * 3
     assert not list(Path(cache).rglob(".tmp-*"))  # every temporary file was renamed or removed
+
+
+def test_changed_engine_code_invalidates_entries(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    old = Cache(cache_dir, "opts", engine="engine-a")
+    old.store("p1", old.key("tasks.py", "content"), "computed by engine a")
+    same = Cache(cache_dir, "opts", engine="engine-a")
+    assert same.load("p1", same.key("tasks.py", "content")) == "computed by engine a"
+    new = Cache(cache_dir, "opts", engine="engine-b")
+    assert new.load("p1", new.key("tasks.py", "content")) is None
+
+
+def test_engine_fingerprint_follows_the_analyzer_source(tmp_path: Path) -> None:
+    files = engine_files()
+    names = {p.name for p in files}
+    assert {"flow.py", "cache.py", "recognise.py"} <= names
+    assert not names & {"suppressions.py", "baseline.py", "project_config.py"}
+    assert engine_fingerprint() == fingerprint_files(files)
+    copies = []
+    for path in files:
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    assert fingerprint_files(copies) == engine_fingerprint()
+    copies[0].write_bytes(copies[0].read_bytes() + b"\n# edited\n")
+    assert fingerprint_files(copies) != engine_fingerprint()
+
+
+def test_scan_cache_misses_after_an_engine_change(tmp_path: Path, monkeypatch) -> None:
+    root = str(_tree(tmp_path / "src", count=2))
+    options = ScanOptions(jobs=1, cache_dir=tmp_path / "cache")
+    assert scan([root], options).extra["cache"] == "miss"
+    assert scan([root], options).extra["cache"] == "hit"
+    monkeypatch.setattr(cache_module, "engine_fingerprint", lambda: "a different engine")
+    assert scan([root], options).extra["cache"] == "miss"
