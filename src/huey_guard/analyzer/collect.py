@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from huey_guard.analyzer.annotations import class_name, is_optional
+from huey_guard.analyzer.class_attrs import (
+    _attr_classes,
+    _attr_params,
+    _init_stores,
+    _optional_params,
+    _self_stores,
+    _strip_optional,
+    all_params,
+)
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import PARAM_MARK, SELF_MARK, Fact, Val, param_marker
 from huey_guard.analyzer.flow import FlowResult, FunctionFlow
+from huey_guard.analyzer.function_defs import FuncDef, iter_functions
 from huey_guard.analyzer.imports import dotted_text, exported_names
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.analyzer.summary import (
-    HUEY_CLASSES,
     ClassSummary,
     FuncSummary,
     ModuleSummary,
-    TaskCandidate,
 )
+from huey_guard.analyzer.task_candidates import _candidates, _instances
 
 # Decorators that leave what a call returns unchanged.
 _TRANSPARENT = frozenset(
@@ -39,30 +47,6 @@ _TRANSPARENT = frozenset(
         "typing.override",
     }
 )
-
-
-@dataclass(frozen=True)
-class FuncDef:
-    qualname: str  # inside the module: "f", "Cls.m", "outer.inner"
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    class_name: str | None  # set for methods
-
-
-def iter_functions(tree: ast.Module) -> Iterator[FuncDef]:
-    """Every function and method of a module, nested ones included."""
-    stack: list[tuple[ast.AST, str, str | None]] = [(tree, "", None)]
-    while stack:
-        node, prefix, _ = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                q = prefix + child.name
-                cls = prefix[:-1] if isinstance(node, ast.ClassDef) else None
-                yield FuncDef(q, child, cls)
-                stack.append((child, q + ".", None))
-            elif isinstance(child, ast.ClassDef):
-                stack.append((child, prefix + child.name + ".", None))
-            elif not isinstance(child, (ast.expr, ast.Lambda)):
-                stack.append((child, prefix, None))
 
 
 class LocalProvider:
@@ -223,11 +207,6 @@ def lazy_markers(ctx: ModuleContext, class_q: str) -> dict[str, Fact]:
                 fact.line, fact.column, fact.description, dep=SELF_MARK + attr
             )
     return out
-
-
-def all_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
-    a = fn.args
-    return [*a.posonlyargs, *a.args, *a.kwonlyargs]
 
 
 def _is_static(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -442,59 +421,6 @@ def summarise_class(
     )
 
 
-def _optional_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, cls: str) -> dict[str, Fact]:
-    """Constructor parameters that default to None or are declared Optional."""
-    args = fn.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-    defaults += list(args.defaults)
-    out: dict[str, Fact] = {}
-    pairs = [
-        *zip(positional, defaults, strict=True),
-        *zip(args.kwonlyargs, args.kw_defaults, strict=True),
-    ]
-    for arg, default in pairs:
-        if (default is not None and is_none_const(default)) or is_optional(arg.annotation):
-            out[arg.arg] = Fact(
-                arg.lineno,
-                arg.col_offset + 1,
-                f"{cls}() leaves `{arg.arg}` None unless it is passed",
-            )
-    return out
-
-
-def _self_stores(fn: ast.AST) -> Iterator[str]:
-    for sub in ast.walk(fn):
-        if (
-            isinstance(sub, ast.Attribute)
-            and isinstance(sub.ctx, ast.Store)
-            and isinstance(sub.value, ast.Name)
-            and sub.value.id in ("self", "cls")
-        ):
-            yield sub.attr
-
-
-def _init_stores(node: ast.ClassDef) -> set[str]:
-    """Attributes __init__ assigns, itself or through ``self.method()`` calls it makes."""
-    methods = {
-        m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
-    init = methods.get("__init__")
-    if init is None:
-        return set()
-    out = set(_self_stores(init))
-    for sub in ast.walk(init):
-        if (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Attribute)
-            and isinstance(sub.func.value, ast.Name)
-            and sub.func.value.id in ("self", "cls", node.name)
-            and sub.func.attr in methods
-        ):
-            out |= set(_self_stores(methods[sub.func.attr]))
-    return out
-
-
 def collect_module(
     tree: ast.Module, module: str, path: str, is_package: bool, options: ScanOptions, lines: int
 ) -> ModuleSummary:
@@ -525,79 +451,6 @@ def collect_module(
         global_setters=ctx.global_setters,
         lines=lines,
     )
-
-
-def _instances(ctx: ModuleContext, tree: ast.Module) -> dict[str, tuple[str, bool]]:
-    local_huey_classes = {
-        c.name
-        for c in tree.body
-        if isinstance(c, ast.ClassDef)
-        and any((dotted_text(b) or "").rpartition(".")[2] in HUEY_CLASSES for b in c.bases)
-    }
-    out: dict[str, tuple[str, bool]] = {}
-    for node in tree.body:
-        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not isinstance(
-            node.value, ast.Call
-        ):
-            continue
-        ctor = ctx.qualify(node.value.func) or dotted_text(node.value.func) or ""
-        last = ctor.rpartition(".")[2]
-        if last in HUEY_CLASSES or last in local_huey_classes or last.endswith("Huey"):
-            results = not any(
-                k.arg == "results" and getattr(k.value, "value", True) is False
-                for k in node.value.keywords
-            )
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if isinstance(t, ast.Name):
-                    out[f"{ctx.module}.{t.id}"] = (ctor, results)
-    return out
-
-
-def _decorator_parts(ctx: ModuleContext, d: ast.expr) -> tuple[str, str, str | None, bool] | None:
-    base = d.func if isinstance(d, ast.Call) else d
-    text = dotted_text(base)
-    if text is None:
-        return None
-    name = None
-    context = False
-    if isinstance(d, ast.Call):
-        for kw in d.keywords:
-            if (
-                kw.arg == "name"
-                and isinstance(kw.value, ast.Constant)
-                and isinstance(kw.value.value, str)
-            ):
-                name = kw.value.value
-            if kw.arg == "context" and getattr(kw.value, "value", None) is True:
-                context = True
-    return ctx.qualify(base) or text, text, name, context
-
-
-def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
-    a = fn.args
-    return tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-
-
-def _candidates(ctx: ModuleContext, tree: ast.Module) -> Iterator[TaskCandidate]:
-    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for fn in defs.values():
-        for d in fn.decorator_list:
-            parts = _decorator_parts(ctx, d)
-            if parts is not None:
-                yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
-    for stmt in tree.body:  # call form: huey.task()(func), also huey.task()(wrap(func))
-        node = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.AnnAssign)) else None
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and node.args):
-            continue
-        arg = node.args[0]
-        while isinstance(arg, ast.Call) and arg.args:
-            arg = arg.args[0]
-        if isinstance(arg, ast.Name) and arg.id in defs:
-            parts = _decorator_parts(ctx, node.func)
-            fn = defs[arg.id]
-            if parts is not None:
-                yield TaskCandidate(fn.name, fn.lineno, _params(fn), *parts)
 
 
 def _factories(
@@ -686,19 +539,6 @@ def _constructed_class(result: FlowResult) -> str | None:
     return None
 
 
-def _strip_optional(node: ast.expr | None) -> ast.expr | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            node = ast.parse(node.value, mode="eval").body
-        except SyntaxError:
-            return None
-    if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Optional":
-        return node.slice
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return node.right if is_none_const(node.left) else node.left
-    return node
-
-
 def _returns_tag(result: FlowResult) -> str | None:
     tags = {val.tag for r, val in result.returns if r.value is not None}
     if len(tags) == 1:
@@ -706,62 +546,6 @@ def _returns_tag(result: FlowResult) -> str | None:
         if tag is not None and not tag.startswith("class:"):
             return tag
     return None
-
-
-def _attr_params(init: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
-    """``self.plan = plan`` in __init__: the attribute holds whatever the caller passed."""
-    index = {a.arg: i - 1 for i, a in enumerate(all_params(init)) if i > 0}
-    out: dict[str, int] = {}
-    for stmt in init.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.value, ast.Name)
-            and stmt.value.id in index
-        ):
-            t = stmt.targets[0]
-            if (
-                isinstance(t, ast.Attribute)
-                and isinstance(t.value, ast.Name)
-                and t.value.id == "self"
-            ):
-                out[t.attr] = index[stmt.value.id]
-    return out
-
-
-def _attr_classes(
-    ctx: ModuleContext, node: ast.ClassDef, init: ast.FunctionDef | ast.AsyncFunctionDef | None
-) -> dict[str, str]:
-    """Which project class each attribute holds (``warehouse: Optional[Warehouse]``, a
-    constructor parameter annotated so and stored on self, ``self.x = Client(...)``): facts
-    about that class's attributes then apply one level further (``order.warehouse.manager``)."""
-    out: dict[str, str] = {}
-
-    def note(attr: str, expr: ast.expr | None) -> None:
-        name = class_name(_strip_optional(expr))
-        q = ctx.qualify(name) if name is not None else None
-        if q is not None and q.rpartition(".")[2][:1].isupper():
-            out.setdefault(attr, q)
-
-    for stmt in node.body:
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            note(stmt.target.id, stmt.annotation)
-    if init is None:
-        return out
-    annotated = {a.arg: a.annotation for a in all_params(init) if a.annotation is not None}
-    for sub in ast.walk(init):
-        if not (isinstance(sub, ast.Assign) and len(sub.targets) == 1):
-            continue
-        t = sub.targets[0]
-        if not (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)):
-            continue
-        if t.value.id != "self":
-            continue
-        if isinstance(sub.value, ast.Name) and sub.value.id in annotated:
-            note(t.attr, annotated[sub.value.id])
-        elif isinstance(sub.value, ast.Call):
-            note(t.attr, sub.value.func)
-    return out
 
 
 def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val]]) -> dict:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 
 from huey_guard.analyzer.annotations import class_name, is_optional
-from huey_guard.analyzer.collect import FuncDef, iter_functions, lazy_markers
+from huey_guard.analyzer.collect import lazy_markers
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import Fact, State
 from huey_guard.analyzer.flow import FunctionFlow
+from huey_guard.analyzer.function_defs import FuncDef, iter_functions
 from huey_guard.analyzer.index import ProjectIndex
 from huey_guard.analyzer.messages import make_finding, make_helper_finding, make_method_finding
 from huey_guard.analyzer.model import Finding, TaskInfo
