@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
+from huey_guard.analyzer.expr_text import short_text
 from huey_guard.analyzer.exprs import ExprEvaluator, element_of, is_none_const, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
@@ -28,12 +29,11 @@ from huey_guard.analyzer.facts import (
 )
 from huey_guard.analyzer.imports import STAR, dotted_text
 from huey_guard.analyzer.messages import describe_use
-from huey_guard.analyzer.resolve import (
-    ModuleContext,
+from huey_guard.analyzer.resolve import ModuleContext
+from huey_guard.analyzer.sql_text import (
     nullable_aggregate_sql,
     one_row_sql,
     selected_table,
-    short_text,
     written_table,
 )
 from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS, ParamDeref

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from huey_guard.analyzer.expr_text import short_text
 from huey_guard.analyzer.facts import Fact
 from huey_guard.analyzer.model import CODES, Finding, NoneSource, TraceStep
-from huey_guard.analyzer.resolve import short_text
 from huey_guard.analyzer.summary import ParamDeref
 
 # How each code describes the dereference ("nothing checks it before ...").

@@ -1,51 +1,33 @@
-"""What a call or attribute means in one module: catalogue sources, project functions, tags.
+"""What a call means in one module: catalogue sources, project functions, regexes, tags.
 
-``ModuleContext`` answers the dataflow engine's questions about names (is this call a None
-source? does it never return? is this a task, a compiled regex, a parsed URL?). Project-wide
-knowledge comes from a ``Provider``: during phase 1 the module's own lazily computed summaries
-(calls into other modules become dependencies), during phase 2 the merged ProjectIndex.
+``ModuleContext`` answers the dataflow engine's questions about calls (is this call a None
+source? does it never return? is this a task, a compiled regex, a parsed URL?) on top of
+``ModuleScope``'s names and attributes.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
-from typing import Protocol
 
 from huey_guard.analyzer import catalogue as cat
-from huey_guard.analyzer.constants import ConstantValues, constant_nodes
+from huey_guard.analyzer.constants import ConstantValues
+from huey_guard.analyzer.expr_text import short_text
 from huey_guard.analyzer.exprs import key_of
 from huey_guard.analyzer.facts import NOT_NONE, Fact, State, Val
 from huey_guard.analyzer.imports import (
-    STAR,
     dotted_text,
-    import_nodes,
-    module_imports,
-    qualify,
-    top_level_names,
 )
-from huey_guard.analyzer.options import ScanOptions
-from huey_guard.analyzer.regex_groups import optional_groups
-from huey_guard.analyzer.statements import statement_facts
-from huey_guard.analyzer.summary import ClassSummary, FuncSummary
+from huey_guard.analyzer.module_scope import ModuleScope
+from huey_guard.analyzer.object_facts import _leaves
+from huey_guard.analyzer.regex_tags import _literal_groups, _match_tag, regex_tag
+from huey_guard.analyzer.sql_text import (
+    _one_row,
+)
+from huey_guard.analyzer.summary import FuncSummary
 
-# Method name prefixes of a lifecycle's set-up step (see object_facts).
-_SETUP_PREFIXES = (
-    "prepare",
-    "setup",
-    "set_up",
-    "init",
-    "connect",
-    "open",
-    "start",
-    "configure",
-    "bind",
-    "load",
-    "register",
-)
-_DUCK_CODES = frozenset({"NS101", "NS102", "NS104", "NS105"})
 _REGEX_HINTS = ("re", "pattern", "regex", "rx", "pat")
+
 # ORM methods whose result is an instance of the model the chain starts from.
 _ORM_FETCHERS = frozenset(
     {
@@ -64,78 +46,8 @@ _ORM_FETCHERS = frozenset(
 )
 
 
-class Provider(Protocol):
-    def function(self, q: str) -> FuncSummary | None: ...
-    def returns_none(self, q: str) -> tuple[Fact | None, bool]: ...
-    def task_results(self, q: str) -> bool | None: ...
-    def instance_results(self, q: str) -> bool | None: ...
-    def class_summary(self, q: str) -> ClassSummary | None: ...
-    @property
-    def external_stores(self) -> frozenset[str]: ...
-
-
-def short_text(node: ast.expr, limit: int = 40) -> str:
-    """Readable source text: long call arguments collapse to ``(...)``."""
-    if isinstance(node, ast.Call):
-        args = ", ".join(ast.unparse(a) for a in [*node.args, *node.keywords])
-        inner = args if len(args) <= 24 else "..."
-        return f"{short_text(node.func, limit)}({inner})"
-    if isinstance(node, ast.Attribute):
-        return f"{short_text(node.value, limit)}.{node.attr}"
-    text = ast.unparse(node)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class ModuleContext:
+class ModuleContext(ModuleScope):
     """Name resolution and None-source knowledge for one module."""
-
-    def __init__(
-        self,
-        tree: ast.Module,
-        module: str,
-        is_package: bool,
-        options: ScanOptions,
-        provider: Provider | None = None,
-    ) -> None:
-        self.module = module
-        self.tree_body = tree.body
-        self.imports = module_imports(tree, module, is_package)
-        self.local = top_level_names(tree)
-        self.has_star_imports = any(k.startswith(STAR) for k in self.imports)
-        star_names = getattr(provider, "star_names", None)
-        for key, base in list(self.imports.items()):
-            if key.startswith(STAR) and star_names is not None:
-                for name in star_names(base):  # phase 2: the project's modules are known
-                    if name not in self.local:
-                        self.imports.setdefault(name, f"{base}.{name}")
-        self.options = options
-        self.provider: Provider = provider  # type: ignore[assignment]  # set before analysis
-        extra_funcs, extra_methods = cat.extra_rules(options.extra_none_sources)
-        self.functions = {r.name: r for r in (*cat.FUNCTIONS, *extra_funcs)}
-        self.methods = {r.name[1:]: r for r in (*cat.METHODS, *extra_methods)}
-        self._duck: dict[str, Fact] | None = None
-        self.plain_imports = {
-            (a.asname or a.name).split(".")[0]
-            for node in import_nodes(tree)
-            if isinstance(node, ast.Import)
-            for a in node.names
-        }
-        self.none_globals, self.global_setters = _lazy_globals(tree)
-        self.statements = statement_facts(tree)
-        self._constant_nodes = constant_nodes(tree, self.statements.globals)
-        self._constants: ConstantValues | None = None
-        self.module_tags: dict[str, str] = {}
-        self.pattern_groups: dict[str, frozenset[str]] = {}  # compiled regex -> optional groups
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-                q = self.qualify(node.value.func)
-                if q == "re.compile":
-                    for t in node.targets:
-                        if isinstance(t, ast.Name):
-                            self.module_tags[t.id] = regex_tag(node.value)
-                            groups = _literal_groups(node.value)
-                            if groups:
-                                self.pattern_groups[t.id] = groups
 
     def constant(self, name: str) -> Val | None:
         """The value of module-level literal data bound to ``name`` (see constants.py), here
@@ -149,28 +61,6 @@ class ModuleContext:
             found: Val | None = imported(self.imports[name])
             return found
         return None
-
-    def module_global(self, node: ast.Attribute) -> Fact | None:
-        """``module.NAME`` for another scanned module's global that is None until one of its
-        functions sets it."""
-        if not isinstance(node.value, ast.Name) or node.value.id not in self.imports:
-            return None
-        find = getattr(self.provider, "lazy_global", None)
-        q = self.qualify(node)
-        fact = find(q) if find is not None and q is not None else None
-        if fact is None:
-            return None
-        why = f"{short_text(node)} is None until {node.value.id}'s set-up function runs"
-        return Fact(node.lineno, node.col_offset + 1, why)
-
-    def module_setter(self, call: ast.Call) -> frozenset[str]:
-        """Globals of another module that this call (``remote.connect()``) sets."""
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
-            return frozenset()
-        find = getattr(self.provider, "global_setter", None)
-        q = self.qualify(func)
-        return find(q) if find is not None and q is not None else frozenset()
 
     def may_be_constant(self, name: str) -> bool:
         """Cheap pre-check before ``constant``: bound by this module's data or an import."""
@@ -190,30 +80,6 @@ class ModuleContext:
         if q is None or self.provider is None or self.provider.class_summary(q) is None:
             return None
         return self._qualified_call(q, call, args)
-
-    def qualify(self, node: ast.expr) -> str | None:
-        return qualify(node, self.imports, self.module, self.local)
-
-    # -- calls -----------------------------------------------------------------------------
-    def call_target(self, call: ast.Call, class_name: str | None) -> str | None:
-        """The project function a call runs, when it can be named (for summaries/reachability)."""
-        func = call.func
-        if (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id in ("self", "cls")
-            and class_name
-        ):
-            return f"{self.module}.{class_name}.{func.attr}"
-        return self.qualify(func)
-
-    def is_noreturn(self, call: ast.Call, target: str | None) -> bool:
-        if target is None:
-            return False
-        if target in cat.NORETURN:
-            return True
-        summary = self.provider.function(target)
-        return summary is not None and summary.noreturn and not summary.is_method
 
     def call_value(self, call: ast.Call, recv: Val | None, args: list[Val], st: State) -> Val:
         func = call.func
@@ -535,228 +401,9 @@ class ModuleContext:
         text = why if plain else f"{short_text(call)} {why}"
         return Fact(call.lineno, call.col_offset + 1, text, only_codes=only)
 
-    # -- attributes ------------------------------------------------------------------------
-    def seed_facts(self, tag: str, fresh: bool = False) -> dict[str, Fact]:
-        """Attributes known to be None-able on a value of this kind. A just-constructed
-        instance (``fresh``) carries its exact __init__ state separately (Val.attrs)."""
-        if tag == "url":
-            return {a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.URL_NONE_ATTRIBUTES.items()}
-        if tag in cat.TAG_ATTRIBUTES:
-            return {a: Fact(0, 0, f"its .{a} {w}") for a, w in cat.TAG_ATTRIBUTES[tag].items()}
-        if tag == "element":
-            return {
-                a: Fact(0, 0, f"its .{a} {why}") for a, why in cat.ELEMENT_NONE_ATTRIBUTES.items()
-            }
-        if tag.startswith("class:"):
-            summary = self.provider.class_summary(tag[6:])
-            if summary is not None:
-                outside = self.provider.external_stores
-                out = dict(summary.declared if fresh else object_facts(summary, outside))
-                for attr, sub_tag in self.attr_tags(tag).items():  # order.warehouse.manager
-                    sub = self.provider.class_summary(sub_tag[6:])
-                    if sub is not None and sub_tag != tag:
-                        for inner, fact in object_facts(sub, outside).items():
-                            out.setdefault(f"{attr}.{inner}", fact)
-                return out
-        return {}
-
-    def attr_tags(self, tag: str | None) -> dict[str, str]:
-        """The project classes held by a class's attributes, as tags."""
-        if tag is None or not tag.startswith("class:"):
-            return {}
-        summary = self.provider.class_summary(tag[6:])
-        if summary is None:
-            return {}
-        return {
-            attr: "class:" + q
-            for attr, q in summary.attr_classes.items()
-            if self.provider.class_summary(q) is not None
-        }
-
-    def duck_facts(self) -> dict[str, Fact]:
-        """Attributes declared Optional on the project classes this module defines or imports,
-        when no such class declares the same attribute as not None: an object whose class we
-        cannot infer but that has such an attribute is most likely one of them."""
-        if self._duck is None:
-            nullable: dict[str, Fact] = {}
-            solid: set[str] = set()
-            names = [f"{self.module}.{n}" for n in self.local] + list(self.imports.values())
-            for q in names:
-                summary = self.provider.class_summary(q) if self.provider else None
-                if summary is not None:
-                    for attr, fact in summary.declared.items():
-                        # A called attribute is a method of some other class, not this field.
-                        nullable.setdefault(attr, replace(fact, only_codes=_DUCK_CODES))
-                    solid |= summary.fields
-            self._duck = {a: f for a, f in nullable.items() if a not in solid}
-        return self._duck
-
-    def attribute_fact(self, base: Val, node: ast.Attribute) -> Fact | None:
-        if base.tag is None:
-            return None
-        fact = self.seed_facts(base.tag, base.fresh).get(node.attr)
-        if fact is None:
-            return None
-        if fact.line == 0:  # position it at the access itself
-            return Fact(
-                node.lineno,
-                node.col_offset + 1,
-                f"{short_text(node)} " + fact.description.split(" ", 2)[2],
-            )
-        return fact
-
-    def self_facts(self, class_q: str, method: str) -> dict[str, Fact]:
-        summary = self.provider.class_summary(class_q)
-        if summary is None or method == "__init__":
-            return {}
-        return dict(summary.self_nullable)
-
-    def method_assigns(self, class_name: str | None, method: str) -> frozenset[str] | None:
-        if class_name is None:
-            return frozenset()
-        summary = self.provider.class_summary(f"{self.module}.{class_name}")
-        if summary is None:
-            return None
-        return summary.assigns.get(method)
-
 
 def _is_false(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
-
-
-# SQL whose result always has a row: an aggregate without GROUP BY, or INSERT/UPDATE RETURNING.
-_AGGREGATE_SQL = re.compile(
-    r"^\s*select\b(?:(?!\bfrom\b).)*?\b(count|sum|max|min|avg|total|group_concat|string_agg|version|now|current_\w+)"
-    r"\s*\(",
-    re.IGNORECASE | re.DOTALL,
-)
-_RETURNING_SQL = re.compile(r"^\s*(insert|update)\b.*\breturning\b", re.IGNORECASE | re.DOTALL)
-_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
-# ...and whose single value is NULL on no input rows: SELECT SUM(x) FROM t WHERE ...
-_NULLABLE_AGGREGATE = re.compile(
-    r"^\s*select\s+(sum|max|min|avg)\s*\([^()]*\)\s*(as\s+\w+\s*)?from\b",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-_WRITE_SQL = re.compile(
-    r"^\s*(?:insert(?:\s+or\s+\w+)?|replace|upsert|merge)\s+into\s+[\"`\[]?(\w+)",
-    re.IGNORECASE,
-)
-_SELECT_FROM = re.compile(r"^\s*select\b.*?\bfrom\s+[\"`\[]?(\w+)", re.IGNORECASE | re.DOTALL)
-
-
-def written_table(call: ast.Call) -> str | None:
-    """``execute("insert into counter ... on conflict ...")``: the table it writes."""
-    sql = _execute_sql(call)
-    found = _WRITE_SQL.search(sql) if sql is not None else None
-    return found.group(1).lower() if found else None
-
-
-def selected_table(call: ast.Call) -> str | None:
-    sql = _execute_sql(call)
-    found = _SELECT_FROM.search(sql) if sql is not None else None
-    return found.group(1).lower() if found else None
-
-
-def one_row_sql(call: ast.Call) -> bool:
-    """``cursor.execute("select count(*) ...")``: fetchone() after it always has a row."""
-    sql = _execute_sql(call)
-    if sql is None:
-        return False
-    if _RETURNING_SQL.search(sql):
-        return True
-    return _AGGREGATE_SQL.search(sql) is not None and _GROUP_BY.search(sql) is None
-
-
-def nullable_aggregate_sql(call: ast.Call) -> bool:
-    sql = _execute_sql(call)
-    return sql is not None and one_row_sql(call) and _NULLABLE_AGGREGATE.search(sql) is not None
-
-
-def _execute_sql(call: ast.Call) -> str | None:
-    if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("execute", "execute_sql"):
-        return None
-    return _sql_text(call.args[0]) if call.args else None
-
-
-def _sql_text(node: ast.expr) -> str | None:
-    """The literal part of a query: "..." , "...".format(...), "..." % (...), f"..."."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        node = node.func.value
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        node = node.left
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-        )
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def _one_row(receiver: ast.expr, recv: Val) -> str | None:
-    """ "one": fetchone() has a row; "null": ...whose single aggregate value may be NULL."""
-    if recv.tag in ("sql-one", "sql-null"):
-        return "null" if recv.tag == "sql-null" else "one"
-    if isinstance(receiver, ast.Call) and one_row_sql(receiver):
-        return "null" if nullable_aggregate_sql(receiver) else "one"
-    return None
-
-
-def regex_tag(call: ast.Call) -> str:
-    """ "regex-empty" when the literal pattern matches the empty string (so ``match`` and
-    ``search`` can never return None), else "regex"."""
-    pattern = call.args[0] if call.args else None
-    if isinstance(pattern, ast.Constant) and isinstance(pattern.value, (str, bytes)):
-        try:
-            value = pattern.value
-            matched = (
-                re.compile(value).match("")
-                if isinstance(value, str)
-                else re.compile(value).match(b"")
-            )
-            if matched is not None:
-                return "regex-empty"
-        except (re.error, TypeError, ValueError, RecursionError, OverflowError):
-            pass
-    return "regex"
-
-
-def _lazy_globals(tree: ast.Module) -> tuple[dict[str, Fact], dict[str, frozenset[str]]]:
-    """Module globals bound to None at module level and set only by functions (``global x``):
-    None until an init function runs. Returns their facts and which function sets which."""
-    none_at_top: dict[str, ast.stmt] = {}
-    set_at_top: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for t in targets:
-                if isinstance(t, ast.Name):
-                    if (
-                        stmt.value is not None
-                        and isinstance(stmt.value, ast.Constant)
-                        and stmt.value.value is None
-                    ):
-                        none_at_top.setdefault(t.id, stmt)
-                    else:
-                        set_at_top.add(t.id)
-    setters: dict[str, frozenset[str]] = {}
-    for fn in tree.body:
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            names = {n for s in fn.body if isinstance(s, ast.Global) for n in s.names}
-            if names:
-                setters[fn.name] = frozenset(names)
-    facts = {
-        name: Fact(
-            stmt.lineno,
-            stmt.col_offset + 1,
-            f"the module global `{name}` is None until a function sets it",
-        )
-        for name, stmt in none_at_top.items()
-        if name not in set_at_top and any(name in n for n in setters.values())
-    }
-    return facts, setters
 
 
 def _is_dict_expr(node: ast.expr) -> bool:
@@ -772,46 +419,3 @@ def _at(call: ast.Call, fact: Fact | None, text: str) -> Fact | None:
         return None
     why = fact.description.rpartition(", since ")[2]
     return Fact(call.lineno, call.col_offset + 1, f"{text}, since {why}")
-
-
-def _literal_groups(call: ast.Call) -> frozenset[str]:
-    pattern = call.args[0] if call.args else None
-    if isinstance(pattern, ast.Constant) and isinstance(pattern.value, (str, bytes)):
-        return optional_groups(pattern.value)
-    return frozenset()
-
-
-def _match_tag(groups: frozenset[str]) -> str | None:
-    return "match:" + ",".join(sorted(groups)) if groups else None
-
-
-def object_facts(summary: ClassSummary, outside: frozenset[str] = frozenset()) -> dict[str, Fact]:
-    """None-able attributes of an instance that arrives from elsewhere (a parameter, a lookup).
-
-    An attribute __init__ sets to None *and a set-up method later sets* (``prepare_headers()``,
-    ``connect()``) is lazily initialised: inside the class that is worth a warning, but an
-    instance handed around outside it has usually been through its set-up, so it is left out.
-    State that other methods set (``ship()`` setting ``shipped_at``) stays None-able, as do
-    declared Optional attributes and constructor parameters defaulting to None. Attributes that
-    code outside the class assigns (``response.raw = ...``, names in ``outside``) follow a
-    lifecycle that caller manages, which is not followed here: they are left out as well."""
-    later = set().union(
-        *(
-            a
-            for m, a in summary.assigns.items()
-            if m != "__init__" and m.lstrip("_").startswith(_SETUP_PREFIXES)
-        )
-    )
-    return {
-        a: f
-        for a, f in summary.self_nullable.items()
-        if a in summary.declared
-        or a in summary.fresh_from_param
-        or (a not in later and a not in outside)
-    }
-
-
-def _leaves(call: ast.Call, attr: str, fact: Fact) -> str:
-    """A new instance's None attribute, told from the construction the reader is looking at."""
-    how = "unless it is passed" if "unless it is passed" in fact.description else "from __init__"
-    return f"{short_text(call)} at line {call.lineno} leaves .{attr} None ({how})"
