@@ -17,7 +17,8 @@ from huey_guard.analyzer.class_attrs import (
 )
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import PARAM_MARK, SELF_MARK, Fact, Val, param_marker
-from huey_guard.analyzer.flow import FlowResult, FunctionFlow
+from huey_guard.analyzer.flow import FunctionFlow
+from huey_guard.analyzer.flow_result import FlowResult
 from huey_guard.analyzer.function_defs import FuncDef, iter_functions
 from huey_guard.analyzer.imports import dotted_text, exported_names
 from huey_guard.analyzer.options import ScanOptions
