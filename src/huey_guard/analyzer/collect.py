@@ -5,49 +5,46 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from huey_guard.analyzer.annotations import class_name, is_optional
+from huey_guard.analyzer.annotations import is_optional
 from huey_guard.analyzer.class_attrs import (
     _attr_classes,
     _attr_params,
     _init_stores,
     _optional_params,
     _self_stores,
-    _strip_optional,
     all_params,
 )
 from huey_guard.analyzer.exprs import is_none_const
-from huey_guard.analyzer.facts import PARAM_MARK, SELF_MARK, Fact, Val, param_marker
+from huey_guard.analyzer.facts import SELF_MARK, Fact, param_marker
 from huey_guard.analyzer.flow import FunctionFlow
-from huey_guard.analyzer.flow_result import FlowResult
 from huey_guard.analyzer.function_defs import FuncDef, iter_functions
+from huey_guard.analyzer.function_traits import (
+    _has_yield,
+    _is_static,
+    _is_stub,
+    _transparent,
+    return_reason,
+)
 from huey_guard.analyzer.imports import dotted_text, exported_names
 from huey_guard.analyzer.options import ScanOptions
 from huey_guard.analyzer.resolve import ModuleContext
+from huey_guard.analyzer.return_shapes import (
+    _constructed_class,
+    _declared_items,
+    _elements,
+    _enters,
+    _items,
+    _keyed,
+    _passthrough,
+    _returns_class,
+    _returns_tag,
+)
 from huey_guard.analyzer.summary import (
     ClassSummary,
     FuncSummary,
     ModuleSummary,
 )
 from huey_guard.analyzer.task_candidates import _candidates, _instances
-
-# Decorators that leave what a call returns unchanged.
-_TRANSPARENT = frozenset(
-    {
-        "staticmethod",
-        "classmethod",
-        "property",
-        "lru_cache",
-        "cache",
-        "cached_property",
-        "wraps",
-        "override",
-        "functools.lru_cache",
-        "functools.cache",
-        "functools.wraps",
-        "functools.cached_property",
-        "typing.override",
-    }
-)
 
 
 class LocalProvider:
@@ -112,26 +109,6 @@ class LocalProvider:
             self._busy.discard(q)
         self.class_summaries[q] = summary
         return summary
-
-
-def _has_yield(fn: ast.AST) -> bool:
-    stack = list(ast.iter_child_nodes(fn))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-    return False
-
-
-def _transparent(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    for d in fn.decorator_list:
-        base = d.func if isinstance(d, ast.Call) else d
-        text = dotted_text(base) or ""
-        if text not in _TRANSPARENT and text.rpartition(".")[2] not in _TRANSPARENT:
-            return False
-    return True
 
 
 def summarise_function(ctx: ModuleContext, q: str, fd: FuncDef) -> FuncSummary:
@@ -208,116 +185,6 @@ def lazy_markers(ctx: ModuleContext, class_q: str) -> dict[str, Fact]:
                 fact.line, fact.column, fact.description, dep=SELF_MARK + attr
             )
     return out
-
-
-def _is_static(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(dotted_text(d) == "staticmethod" for d in fn.decorator_list)
-
-
-def _passthrough(result: FlowResult, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, ...]:
-    out = set(none_guards(fn).values())
-    for _, val in result.returns:
-        dep = val.none.dep if val.none is not None else None
-        if dep is not None and dep.startswith(PARAM_MARK):
-            out.add(int(dep[len(PARAM_MARK) :]))
-    return tuple(sorted(out))
-
-
-def _items(result: FlowResult) -> tuple[Fact | None, ...] | None:
-    """None-able elements of returned tuples (``return None, "missing"``)."""
-    merged: list[Fact | None] | None = None
-    for ret, val in result.returns:
-        if val.items is None or not isinstance(ret.value, ast.Tuple):
-            continue
-        items = [f if f is not None and f.real else None for f in val.items]
-        if merged is None:
-            merged = items
-        elif len(merged) == len(items):
-            merged = [a or b for a, b in zip(merged, items, strict=True)]
-    if merged is None or not any(merged):
-        return None
-    return tuple(
-        None
-        if f is None
-        else Fact(
-            f.line, f.column, f"returns a tuple whose element {i} can be None (line {f.line})"
-        )
-        for i, f in enumerate(merged)
-    )
-
-
-def none_guards(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[int, int]:
-    """``if value is None: return None`` (or ``if not value: return``) on a parameter: the
-    function gives None back only when it was given None. Maps each such return to the
-    parameter's index, so callers see a pass-through instead of a None source."""
-    index = {a.arg: i for i, a in enumerate(all_params(fn))}
-    out: dict[int, int] = {}
-    for node in fn.body:  # the guard clause opens the function
-        if not (isinstance(node, ast.If) and len(node.body) == 1):
-            continue
-        ret = node.body[0]
-        if not isinstance(ret, ast.Return) or not (ret.value is None or is_none_const(ret.value)):
-            continue
-        test = node.test
-        name: ast.expr | None = None
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            name = test.operand
-        elif (
-            isinstance(test, ast.Compare)
-            and len(test.ops) == 1
-            and isinstance(test.ops[0], (ast.Is, ast.Eq))
-            and is_none_const(test.comparators[0])
-        ):
-            name = test.left
-        if isinstance(name, ast.Name) and name.id in index:
-            out[id(ret)] = index[name.id]
-    return out
-
-
-def return_reason(
-    fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult
-) -> tuple[Fact | None, tuple[str, ...]]:
-    """Why a function may return None (its own code), and which callees it forwards."""
-    valued = [r for r, _ in result.returns if r.value is not None and not is_none_const(r.value)]
-    guards = none_guards(fn)
-    name = f"{fn.name}()"
-    deps: list[str] = []
-    for ret, val in result.returns:
-        col = ret.col_offset + 1
-        if ret.value is None or is_none_const(ret.value):
-            if valued and id(ret) not in guards:
-                what = "has a bare `return`" if ret.value is None else "returns None"
-                return Fact(ret.lineno, col, f"{name} {what} at line {ret.lineno}"), ()
-        elif val.none is not None and not val.none.weak:
-            if val.none.dep is not None and val.none.dep.startswith(PARAM_MARK):
-                continue
-            if val.none.dep is not None:
-                deps.append(val.none.dep)
-            else:
-                why = val.none.description.rpartition(", because ")[2]
-                text = f"{name} returns at line {ret.lineno} a value that may be None: {why}"
-                if why == "it is set to None":
-                    text = f"{name} can return None at line {ret.lineno}"
-                elif "line " in why:  # already a function's reason: the innermost is enough
-                    text = why
-                return Fact(ret.lineno, col, text), ()
-    if result.falls_off and valued and not _dispatch_chain(fn):
-        end = fn.end_lineno or fn.lineno
-        return Fact(end, 1, f"{name} can reach its end at line {end} without a return"), ()
-    return None, tuple(deps)
-
-
-def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    body = [
-        s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-    ]
-    if not body:
-        return True
-    last = body[-1]
-    if isinstance(last, ast.Raise) and last.exc is not None:
-        exc = last.exc.func if isinstance(last.exc, ast.Call) else last.exc
-        return (dotted_text(exc) or "").endswith("NotImplementedError")
-    return all(isinstance(s, ast.Pass) for s in body)
 
 
 def summarise_class(
@@ -472,152 +339,3 @@ def _factories(
         if receivers:
             out[f"{ctx.module}.{fd.qualname}"] = tuple(sorted(r for r in receivers if r))
     return out
-
-
-_TYPE_TESTS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "type"})
-
-
-def _dispatch_chain(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Ends in an if/elif chain over types (``isinstance`` dispatch): falling off is not a
-    path a practical caller takes, so it is not reported as returning None."""
-    last = fn.body[-1] if fn.body else None
-    while isinstance(last, ast.If):
-        nodes = list(ast.walk(last.test))
-        typed = any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _TYPE_TESTS
-            for n in nodes
-        )
-        none_test = any(
-            isinstance(n, ast.Compare) and any(is_none_const(c) for c in n.comparators)
-            for n in nodes
-        )
-        if not (typed or none_test):
-            return False
-        if not last.orelse:
-            return True
-        last = last.orelse[0] if len(last.orelse) == 1 else None
-    return False
-
-
-def _keyed(result: FlowResult) -> tuple[tuple[object, Fact], ...]:
-    """None-able values of returned dict displays (``{"groups": x or None}``), by key."""
-    out: dict[object, Fact] = {}
-    for _, val in result.returns:
-        for k, fact in val.keyed:
-            if fact.real and k not in out:
-                out[k] = Fact(
-                    fact.line,
-                    fact.column,
-                    f"returns a dict whose {k!r} value can be None (line {fact.line})",
-                )
-    return tuple(out.items())
-
-
-def _returns_class(ctx: ModuleContext, fd: FuncDef) -> str | None:
-    """The project class a function returns instances of: its return annotation, or for a
-    classmethod its own class (``Order.find(n)`` is an Order, or None)."""
-    fn = fd.node
-    cls = class_name(_strip_optional(fn.returns))
-    q = ctx.qualify(cls) if cls is not None else None
-    if q is not None and ctx.provider.class_summary(q) is not None:
-        return q
-    if fd.class_name and any(dotted_text(d) == "classmethod" for d in fn.decorator_list):
-        return f"{ctx.module}.{fd.class_name}"
-    return None
-
-
-def _constructed_class(result: FlowResult) -> str | None:
-    """``return Order(*row)`` on every valued path (None returns aside): an Order."""
-    tags = {
-        val.tag
-        for ret, val in result.returns
-        if ret.value is not None and not is_none_const(ret.value)
-    }
-    if len(tags) == 1:
-        tag = tags.pop()
-        if tag is not None and tag.startswith("class:"):
-            return tag[6:]
-    return None
-
-
-def _returns_tag(result: FlowResult) -> str | None:
-    tags = {val.tag for r, val in result.returns if r.value is not None}
-    if len(tags) == 1:
-        tag = tags.pop()
-        if tag is not None and not tag.startswith("class:"):
-            return tag
-    return None
-
-
-def _elements(produced: list[tuple[ast.Return, Val]] | list[tuple[ast.Yield, Val]]) -> dict:
-    """What iterating a function's result gives: the values it yields (a generator), or the
-    elements of the containers it returns. Only the function's own reasons count."""
-    elem: Fact | None = None
-    items: list[Fact | None] | None = None
-    tags: set[str | None] = set()
-    for node, val in produced:
-        if isinstance(node, ast.Yield):
-            one, parts, tag = val.none, val.items, val.tag
-        elif isinstance(node.value, ast.Tuple):
-            continue  # a returned tuple is a record: its parts are FuncSummary.items
-        else:
-            sub = val.sub
-            one, tag = val.elem, val.elem_tag or (sub.tag if sub is not None else None)
-            parts = sub.items if sub is not None else None
-        tags.add(tag)
-        if one is not None and one.real and elem is None:
-            line = getattr(node, "lineno", 0)
-            elem = Fact(one.line, one.column, _innermost(one.description, line))
-        if parts is not None and isinstance(node, ast.Yield) and isinstance(node.value, ast.Tuple):
-            real = [f if f is not None and f.real else None for f in parts]
-            if items is None:
-                items = real
-            elif len(items) == len(real):
-                items = [a or b for a, b in zip(items, real, strict=True)]
-    out: dict = {}
-    if elem is not None:
-        out["elem"] = elem
-    if items is not None and any(items):
-        out["elem_items"] = tuple(items)
-    if len(tags) == 1:
-        tag = tags.pop()
-        if tag is not None and not tag.startswith("class:"):
-            out["elem_tag"] = tag
-    return out
-
-
-def _innermost(description: str, line: int) -> str:
-    """The first reason in a chain of "X can produce None, since Y" (traces keep the rest)."""
-    why = description.rpartition(", since ")[2]
-    return why if "line " in why else f"{why} at line {line}"
-
-
-_CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager"})
-
-
-def _enters(fn: ast.FunctionDef | ast.AsyncFunctionDef, result: FlowResult) -> Fact | None:
-    """``@contextmanager`` generators that may ``yield None``: ``with f() as x`` binds None."""
-    names = {(dotted_text(d) or "").rpartition(".")[2] for d in fn.decorator_list}
-    if not names & _CONTEXT_MANAGERS:
-        return None
-    for node, val in result.yields:
-        if val.none is not None and val.none.real:
-            why = f"{fn.name}() can yield None to its with block at line {node.lineno}"
-            return Fact(node.lineno, node.col_offset + 1, why)
-    return None
-
-
-def _declared_items(
-    fn: ast.FunctionDef | ast.AsyncFunctionDef, items: tuple[Fact | None, ...] | None
-) -> tuple[Fact | None, ...] | None:
-    """``-> tuple[int, str, str | None]``: the author says which parts can be None; parts
-    declared not None are trusted (the code relies on a call's options we do not follow)."""
-    ann = fn.returns
-    if items is None or not isinstance(ann, ast.Subscript):
-        return items
-    name = ann.value.attr if isinstance(ann.value, ast.Attribute) else getattr(ann.value, "id", "")
-    parts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else None
-    if name.lower() != "tuple" or parts is None or len(parts) != len(items):
-        return items
-    kept = tuple(f if is_optional(p) else None for f, p in zip(items, parts, strict=True))
-    return kept if any(kept) else None
