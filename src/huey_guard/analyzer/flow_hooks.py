@@ -11,7 +11,7 @@ import ast
 from dataclasses import replace
 
 from huey_guard.analyzer.expr_text import short_text
-from huey_guard.analyzer.exprs import ExprEvaluator, is_none_const, key_of
+from huey_guard.analyzer.exprs import is_none_const, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
     PARAM_MARK,
@@ -31,6 +31,7 @@ from huey_guard.analyzer.flow_syntax import (
 )
 from huey_guard.analyzer.imports import STAR, dotted_text
 from huey_guard.analyzer.messages import describe_use
+from huey_guard.analyzer.narrowing import NarrowingEvaluator
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.analyzer.sql_text import (
     nullable_aggregate_sql,
@@ -44,7 +45,7 @@ from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS, ParamDe
 _OBJECT_EXPRS = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp, ast.IfExp)
 
 
-class FlowHooks(ExprEvaluator):
+class FlowHooks(NarrowingEvaluator):
     """One function's analysis state and the expression evaluator's hooks."""
 
     def __init__(
