@@ -47,11 +47,6 @@ KNOWN_GAPS: dict[str, KnownGap] = {
         why="a nested Optional dataclass field reached after the outer attribute was checked, "
         "with the class flowing across modules",
     ),
-    "proven_projects/geo_lookup": _gap(
-        ("services/geocode.py:18 NS101",),
-        why="an attribute set to None in __init__ and assigned only on some paths of another "
-        "method (the engine treats any set-up method as initialising it)",
-    ),
     "proven_third/thumbnail_jobs.py": _gap(
         ("thumbnail_jobs.py:18 NS101",),
         why="a possibly-None element of a parameter flowing through a generator chain into a "

@@ -48,6 +48,76 @@ def _self_stores(fn: ast.AST) -> Iterator[str]:
             yield sub.attr
 
 
+def _none_tested(test: ast.expr) -> set[str]:
+    """``self.x is None`` / ``not self.x``: attributes that are already set when the test fails."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    elif (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and is_none_const(test.comparators[0])
+    ):
+        test = test.left
+    else:
+        return set()
+    if (
+        isinstance(test, ast.Attribute)
+        and isinstance(test.value, ast.Name)
+        and test.value.id in ("self", "cls")
+    ):
+        return {test.attr}
+    return set()
+
+
+def sure_stores(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """Attributes a method sets on every path that returns to its caller (``if found:
+    self.last = x`` sets it on some paths only; ``if self.x is None: self.x = ...`` on all)."""
+    exits: list[set[str]] = []
+
+    def walk(stmts: list[ast.stmt], cur: set[str]) -> set[str] | None:
+        for s in stmts:
+            nxt = step(s, cur)
+            if nxt is None:
+                return None
+            cur = nxt
+        return cur
+
+    def meet(parts: list[set[str] | None]) -> set[str] | None:
+        live = [p for p in parts if p is not None]
+        return set.intersection(*live) if live else None
+
+    def step(s: ast.stmt, cur: set[str]) -> set[str] | None:
+        if isinstance(s, ast.Return):
+            exits.append(cur | set(_self_stores(s)))
+            return None
+        if isinstance(s, ast.Raise):
+            return None
+        if isinstance(s, ast.If):
+            already = _none_tested(s.test)
+            return meet([walk(s.body, set(cur)), walk(s.orelse, cur | already)])
+        if isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
+            walk(s.body, set(cur))  # may run zero times; its returns still exit
+            return walk(s.orelse, set(cur))
+        if isinstance(s, (ast.With, ast.AsyncWith)):
+            return walk(s.body, cur)
+        if isinstance(s, ast.Try):
+            body = walk(s.body + s.orelse, set(cur))
+            merged = meet([body, *(walk(h.body, set(cur)) for h in s.handlers)])
+            return walk(s.finalbody, merged) if merged is not None else None
+        if isinstance(s, ast.Match):
+            return meet([walk(c.body, set(cur)) for c in s.cases] + [cur])
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return cur
+        return cur | set(_self_stores(s))
+
+    end = walk(fn.body, set())
+    paths = exits + ([end] if end is not None else [])
+    if not paths:  # never returns normally: nothing after the call runs
+        return frozenset(_self_stores(fn))
+    return frozenset(set.intersection(*paths))
+
+
 def _init_stores(node: ast.ClassDef) -> set[str]:
     """Attributes __init__ assigns, itself or through ``self.method()`` calls it makes."""
     methods = {

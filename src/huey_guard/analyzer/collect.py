@@ -13,6 +13,7 @@ from huey_guard.analyzer.class_attrs import (
     _optional_params,
     _self_stores,
     all_params,
+    sure_stores,
 )
 from huey_guard.analyzer.exprs import is_none_const
 from huey_guard.analyzer.facts import SELF_MARK, Fact, param_marker
@@ -193,6 +194,7 @@ def summarise_class(
     name = node.name
     declared: dict[str, Fact] = {}
     assigns: dict[str, frozenset[str]] = {}
+    sure: dict[str, frozenset[str]] = {}
     init: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     fields: set[str] = set()
     for stmt in node.body:
@@ -227,6 +229,7 @@ def summarise_class(
                             )
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigns[stmt.name] = frozenset(_self_stores(stmt))
+            sure[stmt.name] = sure_stores(stmt)
             if stmt.name == "__init__":
                 init = stmt
             elif any(dotted_text(d) == "property" for d in stmt.decorator_list):
@@ -286,6 +289,7 @@ def summarise_class(
         _attr_params(init) if init is not None else {},
         _attr_classes(ctx, node, init),
         lazy,
+        sure,
     )
 
 

@@ -217,7 +217,10 @@ class ModuleScope:
     def method_assigns(self, class_name: str | None, method: str) -> frozenset[str] | None:
         if class_name is None:
             return frozenset()
-        summary = self.provider.class_summary(f"{self.module}.{class_name}")
+        summary = self.provider.class_summary(class_name) or self.provider.class_summary(
+            f"{self.module}.{class_name}"
+        )
         if summary is None:
             return None
-        return summary.assigns.get(method)
+        # Only what the method sets on every path: `if found: self.last = x` may leave it None.
+        return summary.sure_assigns.get(method)

@@ -98,6 +98,8 @@ class ClassSummary:
     # None after __init__ but set later (connect(), prepare_headers(), or by outside code):
     # methods using them are checked where an instance is used with the attribute still None.
     lazy: frozenset[str] = frozenset()
+    # method -> self attributes it sets on every path back to its caller (assigns: any path)
+    sure_assigns: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
