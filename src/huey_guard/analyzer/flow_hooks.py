@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from huey_guard.analyzer.expr_text import short_text
 from huey_guard.analyzer.exprs import is_none_const, key_of
 from huey_guard.analyzer.facts import (
     NOT_NONE,
@@ -30,7 +29,6 @@ from huey_guard.analyzer.flow_syntax import (
     _use,
 )
 from huey_guard.analyzer.imports import STAR, dotted_text
-from huey_guard.analyzer.messages import describe_use
 from huey_guard.analyzer.narrowing import NarrowingEvaluator
 from huey_guard.analyzer.resolve import ModuleContext
 from huey_guard.analyzer.sql_text import (
@@ -39,7 +37,7 @@ from huey_guard.analyzer.sql_text import (
     selected_table,
     written_table,
 )
-from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS, ParamDeref
+from huey_guard.analyzer.summary import DJHUEY_DECORATORS, TASK_METHODS
 
 # Expressions whose value may be an object of a project class we cannot name.
 _OBJECT_EXPRS = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp, ast.IfExp)
@@ -132,19 +130,7 @@ class FlowHooks(NarrowingEvaluator):
     ) -> None:
         if index in self.result.param_derefs:
             return
-        end_line = getattr(at, "end_lineno", None) or target.lineno
-        end_col = (getattr(at, "end_col_offset", None) or target.col_offset) + 1
-        self.result.param_derefs[index] = ParamDeref(
-            index,
-            fact.description,
-            code,
-            target.lineno,
-            target.col_offset + 1,
-            end_line,
-            end_col,
-            short_text(target, 60),
-            describe_use(code, at),
-        )
+        self.result.param_derefs[index] = replace(_use(fact, code, target, at), index=index)
 
     def check_call_args(self, call: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> None:
         """A possibly-None argument for a parameter the callee dereferences unchecked."""
