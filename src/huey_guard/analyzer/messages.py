@@ -143,21 +143,7 @@ def make_helper_finding(
         TraceStep(pd.line, pd.column, f"{pd.subject} is dereferenced ({pd.use})"),
     )
     function = (pd.where or callee).rpartition(".")[2]
-    return Finding(
-        path,
-        pd.line,
-        pd.column,
-        pd.end_line,
-        pd.end_column,
-        pd.code,
-        message,
-        CODES[pd.code].severity,
-        task,
-        NoneSource(fact.line, fact.column, fact.description),
-        trace,
-        pd.subject,
-        function,
-    )
+    return _finding_at(path, pd, message, fact, trace, task, function)
 
 
 def make_method_finding(
@@ -183,6 +169,19 @@ def make_method_finding(
         TraceStep(call.lineno, call.col_offset + 1, f"{name}() is called with .{attr} unset"),
         TraceStep(pd.line, pd.column, f"{pd.subject} is dereferenced ({pd.use})"),
     )
+    return _finding_at(path, pd, message, fact, trace, task, name)
+
+
+def _finding_at(
+    path: str,
+    pd: ParamDeref,
+    message: str,
+    fact: Fact,
+    trace: tuple[TraceStep, ...],
+    task: str | None,
+    function: str,
+) -> Finding:
+    """A finding at a dereference recorded in a summary (a helper's or a method's)."""
     return Finding(
         path,
         pd.line,
@@ -196,5 +195,5 @@ def make_method_finding(
         NoneSource(fact.line, fact.column, fact.description),
         trace,
         pd.subject,
-        name,
+        function,
     )
