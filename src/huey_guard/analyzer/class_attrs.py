@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from huey_guard.analyzer.annotations import class_name, is_optional
-from huey_guard.analyzer.exprs import is_none_const
+from huey_guard.analyzer.exprs import is_none_const, none_tested
 from huey_guard.analyzer.facts import Fact
 from huey_guard.analyzer.resolve import ModuleContext
 
@@ -50,23 +50,13 @@ def _self_stores(fn: ast.AST) -> Iterator[str]:
 
 def _none_tested(test: ast.expr) -> set[str]:
     """``self.x is None`` / ``not self.x``: attributes that are already set when the test fails."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test = test.operand
-    elif (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.Is, ast.Eq))
-        and is_none_const(test.comparators[0])
-    ):
-        test = test.left
-    else:
-        return set()
+    operand = none_tested(test)
     if (
-        isinstance(test, ast.Attribute)
-        and isinstance(test.value, ast.Name)
-        and test.value.id in ("self", "cls")
+        isinstance(operand, ast.Attribute)
+        and isinstance(operand.value, ast.Name)
+        and operand.value.id in ("self", "cls")
     ):
-        return {test.attr}
+        return {operand.attr}
     return set()
 
 

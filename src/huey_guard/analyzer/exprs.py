@@ -50,6 +50,20 @@ def is_none_const(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+def none_tested(test: ast.expr) -> ast.expr | None:
+    """The operand of a test that holds when it is None: ``not X``, ``X is None``, ``X == None``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return test.operand
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and is_none_const(test.comparators[0])
+    ):
+        return test.left
+    return None
+
+
 class ExprEvaluator:
     """Evaluation of expressions; the statement walker (flow.FunctionFlow) builds on it."""
 

@@ -7,7 +7,7 @@ import ast
 from huey_guard.analyzer.class_attrs import (
     all_params,
 )
-from huey_guard.analyzer.exprs import is_none_const
+from huey_guard.analyzer.exprs import is_none_const, none_tested
 from huey_guard.analyzer.facts import PARAM_MARK, Fact
 from huey_guard.analyzer.flow_result import FlowResult
 from huey_guard.analyzer.imports import dotted_text
@@ -68,17 +68,7 @@ def none_guards(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[int, int]:
         ret = node.body[0]
         if not isinstance(ret, ast.Return) or not (ret.value is None or is_none_const(ret.value)):
             continue
-        test = node.test
-        name: ast.expr | None = None
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            name = test.operand
-        elif (
-            isinstance(test, ast.Compare)
-            and len(test.ops) == 1
-            and isinstance(test.ops[0], (ast.Is, ast.Eq))
-            and is_none_const(test.comparators[0])
-        ):
-            name = test.left
+        name = none_tested(node.test)
         if isinstance(name, ast.Name) and name.id in index:
             out[id(ret)] = index[name.id]
     return out
