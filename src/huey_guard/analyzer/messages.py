@@ -79,36 +79,29 @@ def make_finding(
     if (end_line, end_col) < (line, col):
         end_line, end_col = line, col
     use = describe_use(use_code or code, at)
+    source: NoneSource | None
     if code == "NS201":
-        param = fact.param or subject
+        # A suggestion about a task parameter: the parameter is both the subject and the source.
+        subject = fact.param or subject
         message = (
-            f"task parameter `{param}` is used ({use}, line {line}) with no None check; "
+            f"task parameter `{subject}` is used ({use}, line {line}) with no None check; "
             f"guard it with not_none_validator"
         )
-        return Finding(
-            path,
-            line,
-            col,
-            end_line,
-            end_col,
-            code,
-            message,
-            CODES[code].severity,
-            task,
-            None,
-            (TraceStep(line, col, f"`{param}` is dereferenced ({use})"),),
-            param,
-            function,
+        source = None
+        trace: tuple[TraceStep, ...] = (
+            TraceStep(line, col, f"`{subject}` is dereferenced ({use})"),
         )
-    message = (
-        f"{subject} may be None here: {_sourced(fact)}, "
-        f"and nothing checks it before {use} (line {line})"
-    )
-    trace = (
-        TraceStep(fact.line, fact.column, fact.description),
-        *fact.steps,
-        TraceStep(line, col, f"{subject} is dereferenced ({use}) without a None check"),
-    )
+    else:
+        message = (
+            f"{subject} may be None here: {_sourced(fact)}, "
+            f"and nothing checks it before {use} (line {line})"
+        )
+        source = NoneSource(fact.line, fact.column, fact.description)
+        trace = (
+            TraceStep(fact.line, fact.column, fact.description),
+            *fact.steps,
+            TraceStep(line, col, f"{subject} is dereferenced ({use}) without a None check"),
+        )
     return Finding(
         path,
         line,
@@ -119,7 +112,7 @@ def make_finding(
         message,
         CODES[code].severity,
         task,
-        NoneSource(fact.line, fact.column, fact.description),
+        source,
         trace,
         subject,
         function,
